@@ -1,0 +1,83 @@
+# csmetrics: `make demo`, `make test`, `make bench`. Every target sets up what it needs first
+# (scripts/setup.sh) and skips what is already done.
+
+PG_CONFIG   ?= /usr/lib/postgresql/15/bin/pg_config
+PG_BIN      := $(shell dirname $(PG_CONFIG))
+PKGLIBDIR    = $(shell $(PG_CONFIG) --pkglibdir)
+PG_REGRESS   = $(shell $(PG_CONFIG) --pgxs | xargs dirname)/../test/regress/pg_regress
+
+DEMO_DIR    ?= /tmp/csmetrics-demo
+DEMO_PORT   ?= 54330
+TEST_DIR    ?= /tmp/csmetrics-test
+TEST_PORT   ?= 54331
+BENCH_DIR   ?= /tmp/csmetrics-bench
+BENCH_PORT  ?= 54332
+N           ?= 10000000
+
+SOURCES := Cargo.toml csmetrics.control $(shell find src sql -type f)
+INSTALLED := target/.installed-release
+
+PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
+PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
+
+.PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench clean
+
+setup:
+	@scripts/setup.sh
+
+# Release build into the system PostgreSQL; redone only when a source changed or the library
+# is missing (cargo pgrx test installs a debug build over it).
+install: setup
+	@if [ ! -f $(PKGLIBDIR)/csmetrics.so ] || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
+	    || [ ! -f $(INSTALLED) ] || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
+	    echo "install: building and installing csmetrics (release)"; \
+	    cargo pgrx install --release --pg-config $(PG_CONFIG) >target/install.log 2>&1 \
+	        || { cat target/install.log; exit 1; }; \
+	    touch $(INSTALLED); \
+	fi
+
+demo: install
+	@scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
+	@$(PSQL_DEMO) -d postgres -tA -c "SELECT 1 FROM pg_database WHERE datname = 'csmetrics_demo'" | grep -q 1 \
+	    || $(PG_BIN)/createdb -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres csmetrics_demo
+	@$(PSQL_DEMO) -d csmetrics_demo -v ON_ERROR_STOP=1 -f demo/setup.sql
+	@$(PSQL_DEMO) -d csmetrics_demo -v ON_ERROR_STOP=1 -P pager=off -f demo/report.sql
+	@echo
+	@echo "Open psql on the demo database with:"
+	@echo "    $(PG_BIN)/psql -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres csmetrics_demo"
+	@echo "Stop it with: make demo-stop"
+
+demo-stop:
+	@scripts/cluster.sh stop $(DEMO_DIR)
+
+test: test-rust test-regress test-clients
+	@echo "make test: all suites passed"
+
+# Rust unit tests of the maths and #[pg_test] tests, in one `cargo pgrx test` run.
+test-rust: setup
+	cargo pgrx test pg15 --runas postgres --pgdata $(TEST_DIR)-pgrx
+
+# pg_regress against a fresh throwaway cluster (cargo pgrx regress cannot run as root).
+test-regress: install
+	@scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
+	@scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
+	@mkdir -p tests/pg_regress/results && chown postgres tests/pg_regress/results
+	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres \
+	    --inputdir=tests/pg_regress --outputdir=tests/pg_regress --dbname=csmetrics_regress --load-extension=csmetrics \
+	    --schedule=tests/pg_regress/schedule \
+	    || { cat tests/pg_regress/regression.diffs; exit 1; }
+
+# psycopg 3 and pgjdbc, the way BI tools connect, plus the README's examples.
+test-clients: install
+	@scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
+	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q tests/clients
+
+bench: install
+	@scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
+	CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N)
+
+clean:
+	-@scripts/cluster.sh stop $(DEMO_DIR)
+	-@scripts/cluster.sh stop $(TEST_DIR)
+	-@scripts/cluster.sh stop $(BENCH_DIR)
+	rm -rf $(DEMO_DIR) $(TEST_DIR) $(TEST_DIR)-pgrx $(BENCH_DIR) $(INSTALLED)

@@ -1,0 +1,90 @@
+//! Shares: hits out of a total, as a percentage (CSAT at any threshold, and later rates).
+
+use serde::Deserialize;
+
+use super::counters::Counters;
+use super::error::{ErrorKind, KpiError, KpiResult};
+
+/// `hits` of `total` observations met a condition.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Share {
+    pub hits: i64,
+    pub total: i64,
+}
+
+// SAFETY: #[repr(C)] struct of exactly two i64.
+unsafe impl Counters for Share {
+    const LEN: usize = 2;
+    const TYPE_NAME: &'static str = "share_state";
+    const VERSION: u8 = 1;
+
+    fn to_text(&self) -> String {
+        format!(
+            "{{\"version\":{},\"hits\":{},\"total\":{}}}",
+            Self::VERSION,
+            self.hits,
+            self.total
+        )
+    }
+
+    fn from_text(text: &str) -> KpiResult<Self> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Text {
+            version: u8,
+            hits: i64,
+            total: i64,
+        }
+        let bad = |why: String| {
+            KpiError::new(
+                ErrorKind::BadText,
+                format!("invalid input syntax for type share_state: \"{text}\""),
+                why,
+                "Write a share_state as {\"version\":1,\"hits\":h,\"total\":t} with 0 <= h <= t.",
+            )
+        };
+        let t: Text = serde_json::from_str(text).map_err(|e| bad(format!("{e}.")))?;
+        if t.version != Self::VERSION {
+            return Err(bad(format!("Version {} is not supported.", t.version)));
+        }
+        if t.hits < 0 || t.hits > t.total {
+            return Err(bad(format!(
+                "hits {} is not between 0 and total {}.",
+                t.hits, t.total
+            )));
+        }
+        Ok(Share {
+            hits: t.hits,
+            total: t.total,
+        })
+    }
+}
+
+impl Share {
+    /// The share as a percentage; `None` when nothing was observed.
+    pub fn percent(&self) -> Option<f64> {
+        (self.total > 0).then(|| 100.0 * self.hits as f64 / self.total as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_and_text() {
+        let s = Share { hits: 3, total: 4 };
+        assert_eq!(s.percent(), Some(75.0));
+        assert_eq!(Share::default().percent(), None);
+        assert_eq!(Share::from_text(&s.to_text()), Ok(s));
+        assert_eq!(Share::from_binary(&s.to_binary()), Ok(s));
+        for bad in [
+            r#"{"version":1,"hits":5,"total":4}"#,
+            r#"{"version":1,"hits":-1,"total":4}"#,
+            "x",
+        ] {
+            assert_eq!(Share::from_text(bad).unwrap_err().kind, ErrorKind::BadText);
+        }
+    }
+}

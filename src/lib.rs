@@ -1,0 +1,26 @@
+//! csmetrics: customer-success KPIs computed inside PostgreSQL.
+//!
+//! - [`kpi`]: the maths, plain Rust, unit-tested without PostgreSQL.
+//! - [`pg`]: thin fmgr functions exposing it; their SQL declarations live in `sql/`.
+
+pub mod kpi;
+pub mod pg;
+
+::pgrx::pg_module_magic!(name, version);
+
+::pgrx::extension_sql_file!("../sql/survey.sql", name = "survey");
+
+#[cfg(any(test, feature = "pg_test"))]
+#[pgrx::pg_schema]
+mod tests;
+
+/// Required by `cargo pgrx test`.
+#[cfg(test)]
+pub mod pg_test {
+    pub fn setup(_options: Vec<&str>) {}
+
+    #[must_use]
+    pub fn postgresql_conf_options() -> Vec<&'static str> {
+        vec![]
+    }
+}

@@ -1,0 +1,153 @@
+//! The thin edge between PostgreSQL's function manager and the KPI maths.
+//!
+//! Aggregate support functions are written as plain version-1 fmgr functions: the aggregate's
+//! state is a datum that the transition function updates in place (see `state.rs`), which
+//! pgrx's typed `#[pg_extern]` wrappers cannot express without copying or serializing it on
+//! every row. Their SQL declarations are hand-written in `sql/`, where the API can be read.
+
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+use pgrx::{PgLogLevel, PgSqlErrorCode};
+
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+
+/// Declares a version-1 C function (`PG_FUNCTION_INFO_V1` and the function itself), guarded as
+/// `#[pg_guard]` does, so that Rust panics and PostgreSQL errors become proper error reports.
+/// (The attribute itself loses the hygiene of an argument named inside a macro.)
+macro_rules! pg_function {
+    ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) $body:block) => {
+        $(#[$attr])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn $name(
+            $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::pg_sys::Datum {
+            #[allow(unused_unsafe)]
+            unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
+        }
+
+        const _: () = {
+            #[unsafe(export_name = concat!("pg_finfo_", stringify!($name)))]
+            extern "C" fn finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {
+                const V1: ::pgrx::pg_sys::Pg_finfo_record =
+                    ::pgrx::pg_sys::Pg_finfo_record { api_version: 1 };
+                &V1
+            }
+        };
+    };
+}
+pub(crate) use pg_function;
+
+/// Raises a KPI error as a PostgreSQL ERROR with its SQLSTATE, DETAIL and HINT.
+pub fn raise(error: KpiError) -> ! {
+    let code = match error.kind {
+        ErrorKind::OutOfRange => PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+        ErrorKind::InvalidParameter => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
+        ErrorKind::BadText => PgSqlErrorCode::ERRCODE_INVALID_TEXT_REPRESENTATION,
+        ErrorKind::BadBinary => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
+    };
+    pgrx::pg_sys::panic::ErrorReport::new(code, error.message, "csmetrics")
+        .set_detail(error.detail)
+        .set_hint(error.hint)
+        .report(PgLogLevel::ERROR);
+    unreachable!("an ERROR report does not return")
+}
+
+/// `result.or_raise()`: the value, or the error raised in PostgreSQL.
+pub trait OrRaise<T> {
+    fn or_raise(self) -> T;
+}
+
+impl<T> OrRaise<T> for KpiResult<T> {
+    #[inline]
+    fn or_raise(self) -> T {
+        match self {
+            Ok(v) => v,
+            Err(e) => raise(e),
+        }
+    }
+}
+
+/// The raw datum of argument `n`.
+#[inline]
+pub unsafe fn arg(fcinfo: FunctionCallInfo, n: usize) -> Datum {
+    unsafe { (*fcinfo).args.as_slice(n + 1)[n].value }
+}
+
+/// Whether argument `n` is SQL NULL.
+#[inline]
+pub unsafe fn arg_is_null(fcinfo: FunctionCallInfo, n: usize) -> bool {
+    unsafe { (*fcinfo).args.as_slice(n + 1)[n].isnull }
+}
+
+/// Argument `n`, declared `integer` in SQL.
+#[inline]
+pub unsafe fn arg_i32(fcinfo: FunctionCallInfo, n: usize) -> i32 {
+    unsafe { arg(fcinfo, n).value() as i32 }
+}
+
+/// Argument `n`, declared `double precision` in SQL.
+#[inline]
+pub unsafe fn arg_f64(fcinfo: FunctionCallInfo, n: usize) -> f64 {
+    f64::from_bits(unsafe { arg(fcinfo, n).value() } as u64)
+}
+
+/// Returns SQL NULL.
+#[inline]
+pub unsafe fn return_null(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe { (*fcinfo).isnull = true };
+    Datum::from(0usize)
+}
+
+/// Returns a `double precision`, or NULL for `None`.
+#[inline]
+pub unsafe fn return_f64(fcinfo: FunctionCallInfo, value: Option<f64>) -> Datum {
+    match value {
+        Some(v) => Datum::from(v.to_bits() as usize),
+        None => unsafe { return_null(fcinfo) },
+    }
+}
+
+/// Returns a `bigint`.
+#[inline]
+pub fn return_i64(value: i64) -> Datum {
+    Datum::from(value as usize)
+}
+
+/// The whole-number types a score column can have, and how to read each from its datum.
+#[derive(Clone, Copy)]
+pub enum ScoreType {
+    Int2,
+    Int4,
+    Int8,
+    Numeric,
+}
+
+/// Reads argument `n` as a score and checks it against `scale`, returning its histogram slot.
+#[inline(always)]
+pub unsafe fn score_slot(
+    fcinfo: FunctionCallInfo,
+    n: usize,
+    ty: ScoreType,
+    scale: &crate::kpi::scale::Scale,
+) -> usize {
+    let datum = unsafe { arg(fcinfo, n) };
+    match ty {
+        ScoreType::Int2 => scale.check(datum.value() as i16 as i64),
+        ScoreType::Int4 => scale.check(datum.value() as i32 as i64),
+        ScoreType::Int8 => scale.check(datum.value() as i64),
+        ScoreType::Numeric => unsafe { numeric_slot(datum, scale) },
+    }
+    .or_raise()
+}
+
+/// A `numeric` score: whole numbers only, read from its normalized text (`9.00` -> `9`).
+/// Slower than the integer paths, but `numeric` scores are rare and this is exact.
+#[cold]
+unsafe fn numeric_slot(datum: Datum, scale: &crate::kpi::scale::Scale) -> KpiResult<usize> {
+    unsafe {
+        let numeric = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()) as pg_sys::Numeric;
+        let text = pg_sys::numeric_normalize(numeric);
+        let result = scale.check_numeric_text(&std::ffi::CStr::from_ptr(text).to_string_lossy());
+        pg_sys::pfree(text.cast());
+        result
+    }
+}

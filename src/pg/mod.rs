@@ -1,0 +1,5 @@
+//! The pgrx layer: fmgr functions that read arguments, call `crate::kpi`, and raise errors.
+
+pub mod fmgr;
+pub mod state;
+pub mod survey;

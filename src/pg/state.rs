@@ -1,0 +1,198 @@
+//! Counter states stored inline in a varlena, updated in place by aggregates.
+//!
+//! Layout of every such value, in memory and on disk:
+//!
+//! ```text
+//! | 4-byte varlena header | version byte | 3 zero bytes | counters: [i64; LEN] |
+//! ```
+//!
+//! The padding puts the counters on an 8-byte boundary in any palloc'd copy, so a transition
+//! function can update them through a `&mut T` without copying. The state is a real SQL type
+//! (not `internal`), so PostgreSQL moves partial states between parallel workers without
+//! serial/deserial functions, and Citus can ship them through the type's text form.
+//!
+//! In-place updates follow the rule of PostgreSQL's own `float8_accum`: only when
+//! `AggCheckCallContext` says we are running as an aggregate, the first argument is then the
+//! aggregate's own transition value, allocated in its memory context.
+
+use std::mem::size_of;
+
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+use pgrx::varlena::{set_varsize_4b, varatt_is_4b_u, varsize_4b};
+
+use super::fmgr::{arg, raise, OrRaise};
+use crate::kpi::counters::Counters;
+use crate::kpi::error::{ErrorKind, KpiError};
+
+/// Bytes before the counters: varlena header, version byte, padding.
+const PREFIX: usize = 8;
+
+fn total_size<T: Counters>() -> usize {
+    PREFIX + size_of::<T>()
+}
+
+/// A new datum holding `value`, palloc'd in the current memory context.
+pub unsafe fn new_datum<T: Counters>(value: &T) -> Datum {
+    unsafe {
+        let size = total_size::<T>();
+        let ptr = pg_sys::palloc0(size) as *mut u8;
+        set_varsize_4b(ptr.cast(), size as i32);
+        *ptr.add(4) = T::VERSION;
+        std::ptr::write(ptr.add(PREFIX) as *mut T, *value);
+        Datum::from(ptr)
+    }
+}
+
+/// Reads a state from any datum of its type (toasted, short-header or unaligned alike).
+pub unsafe fn read<T: Counters>(datum: Datum) -> T {
+    unsafe {
+        let detoasted = pg_sys::pg_detoast_datum(datum.cast_mut_ptr());
+        let ptr = detoasted as *const u8;
+        check_layout::<T>(varsize_4b(detoasted), *ptr.add(4));
+        std::ptr::read_unaligned(ptr.add(PREFIX) as *const T)
+    }
+}
+
+/// The state in argument `n` for updating: in place when we are an aggregate's transition or
+/// combine function and the value is ours to change, otherwise a fresh copy. Returns the datum
+/// to hand back to PostgreSQL and the counters to update.
+#[inline(always)]
+pub unsafe fn for_update<'a, T: Counters>(
+    fcinfo: FunctionCallInfo,
+    n: usize,
+) -> (Datum, &'a mut T) {
+    unsafe {
+        let datum = arg(fcinfo, n);
+        let ptr = datum.cast_mut_ptr::<u8>();
+        let in_aggregate = pg_sys::AggCheckCallContext(fcinfo, std::ptr::null_mut()) != 0;
+        let counters = ptr.add(PREFIX);
+        if in_aggregate
+            && varatt_is_4b_u(ptr.cast())
+            && (counters as usize) % std::mem::align_of::<T>() == 0
+        {
+            check_layout::<T>(varsize_4b(ptr.cast()), *ptr.add(4));
+            return (datum, &mut *(counters as *mut T));
+        }
+        let copy = new_datum(&read::<T>(datum));
+        (
+            copy,
+            &mut *(copy.cast_mut_ptr::<u8>().add(PREFIX) as *mut T),
+        )
+    }
+}
+
+fn check_layout<T: Counters>(size: usize, version: u8) {
+    if size != total_size::<T>() || version != T::VERSION {
+        raise(KpiError::new(
+            ErrorKind::BadBinary,
+            format!("invalid {} value", T::TYPE_NAME),
+            format!(
+                "The value has {size} bytes and format version {version}; this version of \
+                 csmetrics reads {} bytes and version {}.",
+                total_size::<T>(),
+                T::VERSION
+            ),
+            "The value was written by another version of csmetrics or is corrupt; \
+             recompute it from the raw data.",
+        ));
+    }
+}
+
+/// Text input: `T::from_text` on a C string.
+pub unsafe fn input<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let text = std::ffi::CStr::from_ptr(arg(fcinfo, 0).cast_mut_ptr::<std::ffi::c_char>());
+        new_datum(&T::from_text(&text.to_string_lossy()).or_raise())
+    }
+}
+
+/// Text output: a palloc'd C string.
+pub unsafe fn output<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let text = read::<T>(arg(fcinfo, 0)).to_text();
+        let cstring = pg_sys::palloc(text.len() + 1) as *mut u8;
+        std::ptr::copy_nonoverlapping(text.as_ptr(), cstring, text.len());
+        *cstring.add(text.len()) = 0;
+        Datum::from(cstring)
+    }
+}
+
+/// Binary output (`send`): a bytea with the version byte and big-endian counters.
+pub unsafe fn send<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let bytes = read::<T>(arg(fcinfo, 0)).to_binary();
+        let size = pg_sys::VARHDRSZ + bytes.len();
+        let ptr = pg_sys::palloc(size) as *mut u8;
+        set_varsize_4b(ptr.cast(), size as i32);
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(pg_sys::VARHDRSZ), bytes.len());
+        Datum::from(ptr)
+    }
+}
+
+/// Binary input (`recv`): reads the rest of the message buffer.
+pub unsafe fn receive<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let buf = arg(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
+        let start = (*buf).cursor as usize;
+        let end = (*buf).len as usize;
+        let bytes = std::slice::from_raw_parts(((*buf).data as *const u8).add(start), end - start);
+        let value = T::from_binary(bytes).or_raise();
+        (*buf).cursor = (*buf).len;
+        new_datum(&value)
+    }
+}
+
+/// Combine (and `rollup` transition): adds the second state into the first.
+pub unsafe fn combine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let other = read::<T>(arg(fcinfo, 1));
+        let (datum, state) = for_update::<T>(fcinfo, 0);
+        state.merge(&other).or_raise();
+        datum
+    }
+}
+
+/// Moving-aggregate inverse of [`combine`]: takes the second state back out of the first.
+pub unsafe fn uncombine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let other = read::<T>(arg(fcinfo, 1));
+        let (datum, state) = for_update::<T>(fcinfo, 0);
+        state.unmerge(&other).or_raise();
+        datum
+    }
+}
+
+/// Final function of two-step aggregates: the state, or NULL when nothing was counted, so
+/// that an empty group gives NULL like every other aggregate.
+pub unsafe fn nonempty<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let datum = arg(fcinfo, 0);
+        if read::<T>(datum) == T::default() {
+            return super::fmgr::return_null(fcinfo);
+        }
+        datum
+    }
+}
+
+/// Declares the fmgr functions every counter type needs: text and binary I/O, combine and its
+/// inverse, and the non-empty final function. The SQL names are in `sql/`.
+macro_rules! counter_type_functions {
+    ($ty:ty {
+        input: $input:ident,
+        output: $output:ident,
+        receive: $receive:ident,
+        send: $send:ident,
+        combine: $combine:ident,
+        uncombine: $uncombine:ident,
+        nonempty: $nonempty:ident $(,)?
+    }) => {
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state::input::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state::output::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state::receive::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state::send::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::state::combine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $uncombine(fcinfo) { unsafe { $crate::pg::state::uncombine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $nonempty(fcinfo) { unsafe { $crate::pg::state::nonempty::<$ty>(fcinfo) } });
+    };
+}
+pub(crate) use counter_type_functions;
