@@ -117,6 +117,8 @@ CREATE AGGREGATE rollup(survey_summary) (
 -- survey_retract is the exact inverse of every survey_accum_*, used by window frames.
 ---------------------------------------------------------------------------------------------
 -- smallint
+CREATE FUNCTION survey_accum(survey_summary, smallint) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_nps(survey_summary, smallint) RETURNS survey_summary
     AS 'MODULE_PATHNAME', 'csm_nps_accum_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_csat(survey_summary, smallint) RETURNS survey_summary
@@ -135,6 +137,8 @@ CREATE FUNCTION share_retract_csat(share_state, smallint, satisfied_min integer,
     AS 'MODULE_PATHNAME', 'csm_csat_share_retract_int2' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- integer
+CREATE FUNCTION survey_accum(survey_summary, integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_nps(survey_summary, integer) RETURNS survey_summary
     AS 'MODULE_PATHNAME', 'csm_nps_accum_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_csat(survey_summary, integer) RETURNS survey_summary
@@ -153,6 +157,8 @@ CREATE FUNCTION share_retract_csat(share_state, integer, satisfied_min integer, 
     AS 'MODULE_PATHNAME', 'csm_csat_share_retract_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- bigint
+CREATE FUNCTION survey_accum(survey_summary, bigint) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_nps(survey_summary, bigint) RETURNS survey_summary
     AS 'MODULE_PATHNAME', 'csm_nps_accum_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_csat(survey_summary, bigint) RETURNS survey_summary
@@ -171,6 +177,8 @@ CREATE FUNCTION share_retract_csat(share_state, bigint, satisfied_min integer, s
     AS 'MODULE_PATHNAME', 'csm_csat_share_retract_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 -- numeric
+CREATE FUNCTION survey_accum(survey_summary, numeric) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_numeric' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_nps(survey_summary, numeric) RETURNS survey_summary
     AS 'MODULE_PATHNAME', 'csm_nps_accum_numeric' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_accum_csat(survey_summary, numeric) RETURNS survey_summary
@@ -194,7 +202,7 @@ CREATE FUNCTION share_retract_csat(share_state, numeric, satisfied_min integer, 
 ---------------------------------------------------------------------------------------------
 -- smallint
 CREATE AGGREGATE survey_agg(score smallint) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
     MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
@@ -232,7 +240,7 @@ CREATE AGGREGATE ces(score smallint, scale_max integer) (
 
 -- integer
 CREATE AGGREGATE survey_agg(score integer) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
     MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
@@ -270,7 +278,7 @@ CREATE AGGREGATE ces(score integer, scale_max integer) (
 
 -- bigint
 CREATE AGGREGATE survey_agg(score bigint) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
     MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
@@ -308,7 +316,7 @@ CREATE AGGREGATE ces(score bigint, scale_max integer) (
 
 -- numeric
 CREATE AGGREGATE survey_agg(score numeric) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
     MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE

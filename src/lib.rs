@@ -11,8 +11,7 @@ pub mod pg;
 ::pgrx::extension_sql_file!("../sql/survey.sql", name = "survey");
 
 #[cfg(any(test, feature = "pg_test"))]
-#[pgrx::pg_schema]
-mod tests;
+mod pg_tests;
 
 /// Required by `cargo pgrx test`.
 #[cfg(test)]

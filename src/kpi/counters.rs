@@ -103,21 +103,27 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
             be.copy_from_slice(chunk);
             *slot = i64::from_be_bytes(be);
         }
-        state.check_non_negative().map_err(|e| bad(e.detail))?;
+        state.validate().map_err(bad)?;
         Ok(state)
     }
 
-    /// Every counter of a valid state is zero or more.
-    fn check_non_negative(&self) -> KpiResult<()> {
+    /// The invariants of a valid state, checked on every value read from text or binary;
+    /// the error is a DETAIL sentence. Every counter is zero or more; types add their own.
+    fn validate(&self) -> Result<(), String> {
         match self.as_slice().iter().find(|c| **c < 0) {
-            Some(c) => Err(KpiError::new(
-                ErrorKind::BadText,
-                format!("invalid input syntax for type {}", Self::TYPE_NAME),
-                format!("Count {c} is negative."),
-                "Counts are whole numbers from 0 to 9223372036854775807.",
-            )),
+            Some(c) => Err(format!("Count {c} is negative.")),
             None => Ok(()),
         }
+    }
+}
+
+/// serde's error text as a DETAIL sentence: capitalized, ending with a period.
+pub fn detail_sentence(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => "The text could not be read.".to_string(),
     }
 }
 

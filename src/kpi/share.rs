@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::counters::Counters;
+use super::counters::{detail_sentence, Counters};
 use super::error::{ErrorKind, KpiError, KpiResult};
 
 /// `hits` of `total` observations met a condition.
@@ -44,20 +44,27 @@ unsafe impl Counters for Share {
                 "Write a share_state as {\"version\":1,\"hits\":h,\"total\":t} with 0 <= h <= t.",
             )
         };
-        let t: Text = serde_json::from_str(text).map_err(|e| bad(format!("{e}.")))?;
+        let t: Text = serde_json::from_str(text).map_err(|e| bad(detail_sentence(&e)))?;
         if t.version != Self::VERSION {
             return Err(bad(format!("Version {} is not supported.", t.version)));
         }
-        if t.hits < 0 || t.hits > t.total {
-            return Err(bad(format!(
-                "hits {} is not between 0 and total {}.",
-                t.hits, t.total
-            )));
-        }
-        Ok(Share {
+        let share = Share {
             hits: t.hits,
             total: t.total,
-        })
+        };
+        share.validate().map_err(bad)?;
+        Ok(share)
+    }
+
+    /// 0 <= hits <= total.
+    fn validate(&self) -> Result<(), String> {
+        if self.hits < 0 || self.hits > self.total {
+            return Err(format!(
+                "Hits {} is not between 0 and total {}.",
+                self.hits, self.total
+            ));
+        }
+        Ok(())
     }
 }
 

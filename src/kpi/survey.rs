@@ -4,9 +4,9 @@
 //! the margin of error all follow from the count of answers at each score. It is also what
 //! `survey_agg()` returns, so a stored daily summary can later be rolled up to any period.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::counters::Counters;
+use super::counters::{detail_sentence, Counters};
 use super::error::{ErrorKind, KpiError, KpiResult};
 use super::normal;
 use super::scale::{Scale, CSAT, MAX_SCORE};
@@ -36,7 +36,7 @@ unsafe impl Counters for SurveyCounts {
     }
 
     fn from_text(text: &str) -> KpiResult<Self> {
-        #[derive(Deserialize, Serialize)]
+        #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Text {
             version: u8,
@@ -51,16 +51,26 @@ unsafe impl Counters for SurveyCounts {
                  eleven counts, of the answers 0 to 10.",
             )
         };
-        let parsed: Text = serde_json::from_str(text).map_err(|e| bad(format!("{e}.")))?;
+        let parsed: Text = serde_json::from_str(text).map_err(|e| bad(detail_sentence(&e)))?;
         if parsed.version != Self::VERSION {
             return Err(bad(format!("Version {} is not supported.", parsed.version)));
         }
         let counts = SurveyCounts {
             counts: parsed.counts,
         };
-        counts.check_non_negative().map_err(|e| bad(e.detail))?;
-        counts.responses()?;
+        counts.validate().map_err(bad)?;
         Ok(counts)
+    }
+
+    /// Counts are zero or more, and their total fits in a bigint (so every accessor works).
+    fn validate(&self) -> Result<(), String> {
+        if let Some(c) = self.counts.iter().find(|c| **c < 0) {
+            return Err(format!("Count {c} is negative."));
+        }
+        match self.responses() {
+            Ok(_) => Ok(()),
+            Err(_) => Err("The counts add up to more than 9223372036854775807.".to_string()),
+        }
     }
 }
 
@@ -84,7 +94,11 @@ impl SurveyCounts {
 
     /// Answers with exactly this score (0 to 10).
     pub fn count_of(&self, score: i64) -> KpiResult<i64> {
-        super::scale::SURVEY.check(score).map(|i| self.counts[i])
+        let scale = Scale {
+            metric: "score_count",
+            ..super::scale::SURVEY
+        };
+        scale.check(score).map(|i| self.counts[i])
     }
 
     fn sum_where(&self, keep: impl Fn(i64) -> bool) -> KpiResult<i64> {
@@ -230,9 +244,9 @@ mod tests {
 
     #[test]
     fn nps_margin_by_hand() {
-        // v = 0.80 - 0.09 = 0.71; 1.959964 x 100 x sqrt(0.71 / 100) = 16.5149...
+        // v = 0.80 - 0.09 = 0.71; 1.959964 x 100 x sqrt(0.71 / 100) = 16.51495...
         let m = seed_example().nps_margin(0.95).unwrap().unwrap();
-        assert!((m - 16.514_869).abs() < 1e-5, "{m}");
+        assert!((m - 16.514_950_083_766).abs() < 1e-9, "{m}");
         let mut one = SurveyCounts::default();
         one.counts[9] = 1;
         assert_eq!(one.nps_margin(0.95), Ok(None));

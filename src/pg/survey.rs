@@ -80,6 +80,8 @@ unsafe fn retract(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
     }
 }
 
+per_score_type!(accumulate(&scale::SURVEY):
+    csm_survey_accum_int2, csm_survey_accum_int4, csm_survey_accum_int8, csm_survey_accum_numeric);
 per_score_type!(accumulate(&scale::NPS):
     csm_nps_accum_int2, csm_nps_accum_int4, csm_nps_accum_int8, csm_nps_accum_numeric);
 per_score_type!(accumulate(&scale::CSAT):
