@@ -127,7 +127,8 @@ pub fn detail_sentence(error: &serde_json::Error) -> String {
     }
 }
 
-fn negative_count(type_name: &str) -> KpiError {
+#[cold]
+fn negative_count(type_name: &str) -> Box<KpiError> {
     KpiError::new(
         ErrorKind::InvalidParameter,
         format!("cannot subtract a larger {type_name} from a smaller one"),

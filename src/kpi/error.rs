@@ -28,22 +28,26 @@ pub struct KpiError {
 }
 
 impl KpiError {
+    /// Errors are boxed: a `KpiResult` then stays two words wide, so the per-row checks that
+    /// return one cost nothing on the path where no error happens.
+    #[cold]
     pub fn new(
         kind: ErrorKind,
         message: impl Into<String>,
         detail: impl Into<String>,
         hint: impl Into<String>,
-    ) -> Self {
-        KpiError {
+    ) -> Box<Self> {
+        Box::new(KpiError {
             kind,
             message: message.into(),
             detail: detail.into(),
             hint: hint.into(),
-        }
+        })
     }
 
     /// A counter or sum that no longer fits in 64 bits.
-    pub fn overflow(what: &str) -> Self {
+    #[cold]
+    pub fn overflow(what: &str) -> Box<Self> {
         KpiError::new(
             ErrorKind::OutOfRange,
             format!("{what} is out of range"),
@@ -61,4 +65,4 @@ impl fmt::Display for KpiError {
 
 impl std::error::Error for KpiError {}
 
-pub type KpiResult<T> = Result<T, KpiError>;
+pub type KpiResult<T> = Result<T, Box<KpiError>>;

@@ -44,14 +44,10 @@ pub const SURVEY: Scale = Scale {
 
 impl Scale {
     /// A 1..`scale_max` scale chosen by the caller; `scale_max` must be 2 to 10.
+    #[inline]
     pub fn one_to(metric: &'static str, scale_max: i64) -> KpiResult<Scale> {
         if !(2..=MAX_SCORE).contains(&scale_max) {
-            return Err(KpiError::new(
-                ErrorKind::InvalidParameter,
-                format!("{metric} scale_max {scale_max} is out of range"),
-                format!("Survey scales run from 1 to a scale_max between 2 and {MAX_SCORE}."),
-                "Pass the highest answer your question allows, such as 5, 7 or 10.",
-            ));
+            return Err(bad_scale_max(metric, scale_max));
         }
         Ok(Scale {
             metric,
@@ -78,7 +74,8 @@ impl Scale {
     }
 
     /// The error for an answer this scale does not allow.
-    pub fn out_of_range(&self, score: &str) -> KpiError {
+    #[cold]
+    pub fn out_of_range(&self, score: &str) -> Box<KpiError> {
         KpiError::new(
             ErrorKind::OutOfRange,
             format!("{} score {score} is out of range", self.metric),
@@ -92,23 +89,39 @@ impl Scale {
     }
 
     /// Checks a "satisfied from" threshold against this scale.
+    #[inline]
     pub fn check_threshold(&self, satisfied_min: i64) -> KpiResult<()> {
         if satisfied_min < self.min || satisfied_min > self.max {
-            return Err(KpiError::new(
-                ErrorKind::InvalidParameter,
-                format!(
-                    "{} satisfied_min {satisfied_min} is out of range",
-                    self.metric
-                ),
-                format!(
-                    "The threshold must be an answer on the scale, from {} to {}.",
-                    self.min, self.max
-                ),
-                "Pass the lowest answer that counts as satisfied, such as 4 on a 1-5 scale.",
-            ));
+            return Err(self.bad_threshold(satisfied_min));
         }
         Ok(())
     }
+
+    #[cold]
+    fn bad_threshold(&self, satisfied_min: i64) -> Box<KpiError> {
+        KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "{} satisfied_min {satisfied_min} is out of range",
+                self.metric
+            ),
+            format!(
+                "The threshold must be an answer on the scale, from {} to {}.",
+                self.min, self.max
+            ),
+            "Pass the lowest answer that counts as satisfied, such as 4 on a 1-5 scale.",
+        )
+    }
+}
+
+#[cold]
+fn bad_scale_max(metric: &str, scale_max: i64) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::InvalidParameter,
+        format!("{metric} scale_max {scale_max} is out of range"),
+        format!("Survey scales run from 1 to a scale_max between 2 and {MAX_SCORE}."),
+        "Pass the highest answer your question allows, such as 5, 7 or 10.",
+    )
 }
 
 /// Reads the text of a `numeric` (as `numeric_out` prints it) as a whole number, if it is one.

@@ -37,16 +37,23 @@ macro_rules! pg_function {
 pub(crate) use pg_function;
 
 /// Raises a KPI error as a PostgreSQL ERROR with its SQLSTATE, DETAIL and HINT.
-pub fn raise(error: KpiError) -> ! {
+#[cold]
+pub fn raise(error: Box<KpiError>) -> ! {
     let code = match error.kind {
         ErrorKind::OutOfRange => PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
         ErrorKind::InvalidParameter => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
         ErrorKind::BadText => PgSqlErrorCode::ERRCODE_INVALID_TEXT_REPRESENTATION,
         ErrorKind::BadBinary => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
     };
-    pgrx::pg_sys::panic::ErrorReport::new(code, error.message, "csmetrics")
-        .set_detail(error.detail)
-        .set_hint(error.hint)
+    let KpiError {
+        message,
+        detail,
+        hint,
+        ..
+    } = *error;
+    pgrx::pg_sys::panic::ErrorReport::new(code, message, "csmetrics")
+        .set_detail(detail)
+        .set_hint(hint)
         .report(PgLogLevel::ERROR);
     unreachable!("an ERROR report does not return")
 }

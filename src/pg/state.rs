@@ -11,9 +11,9 @@
 //! (not `internal`), so PostgreSQL moves partial states between parallel workers without
 //! serial/deserial functions, and Citus can ship them through the type's text form.
 //!
-//! In-place updates follow the rule of PostgreSQL's own `float8_accum`: only when
-//! `AggCheckCallContext` says we are running as an aggregate, the first argument is then the
-//! aggregate's own transition value, allocated in its memory context.
+//! In-place updates follow the rule of PostgreSQL's own `float8_accum`: only when called as an
+//! aggregate (what `AggCheckCallContext` checks), the first argument is then the aggregate's
+//! own transition value, allocated in its memory context.
 
 use std::mem::size_of;
 
@@ -64,7 +64,7 @@ pub unsafe fn for_update<'a, T: Counters>(
     unsafe {
         let datum = arg(fcinfo, n);
         let ptr = datum.cast_mut_ptr::<u8>();
-        let in_aggregate = pg_sys::AggCheckCallContext(fcinfo, std::ptr::null_mut()) != 0;
+        let in_aggregate = called_as_aggregate(fcinfo);
         let counters = ptr.add(PREFIX);
         if in_aggregate
             && varatt_is_4b_u(ptr.cast())
@@ -81,21 +81,42 @@ pub unsafe fn for_update<'a, T: Counters>(
     }
 }
 
+/// What `AggCheckCallContext` tells, read inline: calling that function from Rust goes through
+/// pgrx's FFI guard (a `sigsetjmp`), which cost more than the whole transition step.
+#[inline(always)]
+unsafe fn called_as_aggregate(fcinfo: FunctionCallInfo) -> bool {
+    unsafe {
+        let context = (*fcinfo).context;
+        !context.is_null()
+            && matches!(
+                (*context).type_,
+                pg_sys::NodeTag::T_AggState | pg_sys::NodeTag::T_WindowAggState
+            )
+    }
+}
+
+#[inline(always)]
 fn check_layout<T: Counters>(size: usize, version: u8) {
     if size != total_size::<T>() || version != T::VERSION {
-        raise(KpiError::new(
-            ErrorKind::BadBinary,
-            format!("invalid {} value", T::TYPE_NAME),
-            format!(
-                "The value has {size} bytes and format version {version}; this version of \
-                 csmetrics reads {} bytes and version {}.",
-                total_size::<T>(),
-                T::VERSION
-            ),
-            "The value was written by another version of csmetrics or is corrupt; \
-             recompute it from the raw data.",
-        ));
+        layout_error::<T>(size, version);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn layout_error<T: Counters>(size: usize, version: u8) -> ! {
+    raise(KpiError::new(
+        ErrorKind::BadBinary,
+        format!("invalid {} value", T::TYPE_NAME),
+        format!(
+            "The value has {size} bytes and format version {version}; this version of \
+             csmetrics reads {} bytes and version {}.",
+            total_size::<T>(),
+            T::VERSION
+        ),
+        "The value was written by another version of csmetrics or is corrupt; \
+         recompute it from the raw data.",
+    ))
 }
 
 /// Text input: `T::from_text` on a C string.
