@@ -51,6 +51,7 @@ demo-stop:
 	@scripts/cluster.sh stop $(DEMO_DIR)
 
 test: test-rust test-regress test-clients
+	@scripts/cluster.sh stop $(TEST_DIR)
 	@echo "make test: all suites passed"
 
 # Rust unit tests of the maths and #[pg_test] tests, in one `cargo pgrx test` run.
@@ -61,7 +62,6 @@ test-rust: setup
 test-regress: install
 	@scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
 	@scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
-	@mkdir -p tests/pg_regress/results && chown postgres tests/pg_regress/results
 	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres \
 	    --inputdir=tests/pg_regress --outputdir=tests/pg_regress --dbname=csmetrics_regress --load-extension=csmetrics \
 	    --schedule=tests/pg_regress/schedule \

@@ -151,7 +151,9 @@ pub unsafe fn score_slot(
 #[cold]
 unsafe fn numeric_slot(datum: Datum, scale: &crate::kpi::scale::Scale) -> KpiResult<usize> {
     unsafe {
-        let numeric = pg_sys::pg_detoast_datum_packed(datum.cast_mut_ptr()) as pg_sys::Numeric;
+        // A full detoast: numeric_normalize reads the 4-byte header, and a value stored in a
+        // table usually has a 1-byte one (a packed detoast would leave it so).
+        let numeric = pg_sys::pg_detoast_datum(datum.cast_mut_ptr()) as pg_sys::Numeric;
         let text = pg_sys::numeric_normalize(numeric);
         let result = scale.check_numeric_text(&std::ffi::CStr::from_ptr(text).to_string_lossy());
         pg_sys::pfree(text.cast());

@@ -5,13 +5,14 @@ from psycopg import errors
 
 SEED = "SELECT * FROM (VALUES (10), (9), (3), (7), (NULL)) AS t(score)"
 # nps: 2 promoters, 1 detractor, 4 answers -> 25. csat over score % 5 + 1 = (1, 5, 4, 3): 50.
-# ces over score % 7 + 1 = (4, 3, 4, 1): 3.0.
+# ces over score % 7 + 1 = (4, 3, 4, 1): 3.0. csat(score, 8, 10): 2 of 4 = 50.
+# ces(score % 5 + 1, 5) over (1, 5, 4, 3): 3.25.
 KPIS = f"""
-    SELECT nps(score), csat(score % 5 + 1), ces(score % 7 + 1), csat(score, 8, 10),
-           ces(score % 5 + 1, 5), responses(survey_agg(score)), survey_agg(score)
+    SELECT nps(score), csat(score %% 5 + 1), ces(score %% 7 + 1), csat(score, 8, 10),
+           ces(score %% 5 + 1, 5), responses(survey_agg(score)), survey_agg(score)
     FROM ({SEED}) AS s WHERE score IS NULL OR score >= %s
 """
-EXPECTED = (25.0, 50.0, 3.0, 50.0, 3.0, 4)
+EXPECTED = (25.0, 50.0, 3.0, 50.0, 3.25, 4)
 SUMMARY_TEXT = '{"version":1,"counts":[0,0,0,1,0,0,0,1,0,1,1]}'
 
 
@@ -48,8 +49,8 @@ def test_binary_summary_written_back_with_copy(conn):
     with conn.cursor(binary=True) as cur:
         original = cur.execute(f"SELECT survey_agg(score) FROM ({SEED}) AS s").fetchone()[0]
     with conn.cursor() as cur:
+        # The bytes go out as they came in; the server reads them with survey_summary_recv.
         with cur.copy("COPY copy_target (s) FROM STDIN (FORMAT binary)") as copy:
-            copy.set_types(["survey_summary"])
             copy.write_row([original])
     assert conn.execute("SELECT s::text FROM copy_target").fetchone()[0] == SUMMARY_TEXT
 

@@ -51,3 +51,12 @@ SELECT ces(score, 5) FROM (VALUES (5), (4), (1)) AS t(score);
 -- All scales in numeric columns.
 SELECT csat(score::numeric), ces(score::numeric), csat(score::numeric, 4, 5), ces(score::numeric, 5)
 FROM (VALUES (5), (4), (1)) AS t(score);
+
+-- Scores stored in a numeric column (short-header varlenas on disk), integral and scaled.
+CREATE TABLE numeric_scores (score numeric, scaled numeric(4, 2));
+INSERT INTO numeric_scores SELECT score, score FROM seed;
+SELECT nps(score), nps(scaled), csat(1 + score % 5), ces(1 + scaled % 7), csat(score, 8, 10)
+FROM numeric_scores WHERE score > 0;
+SELECT count(*) AS answers, count(*) FILTER (WHERE score >= 9) AS promoters,
+       count(*) FILTER (WHERE score <= 6) AS detractors
+FROM numeric_scores WHERE score > 0;

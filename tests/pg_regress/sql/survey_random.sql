@@ -59,15 +59,17 @@ EXPLAIN (COSTS OFF)
 SELECT grp, nps(score), survey_agg(score), csat(1 + score % 5), csat(1 + score % 10, 8, 10),
        ces(1 + score % 7), ces(1 + score % 5, 5)
 FROM rnd_answers GROUP BY grp;
-CREATE FUNCTION workers_launched(query text) RETURNS int LANGUAGE plpgsql AS $$
+-- The largest value of an EXPLAIN ANALYZE property over the plan's nodes.
+CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE plan json;
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT sum((node->>'Workers Launched')::int)
+    RETURN (SELECT max((node->>property)::int)
             FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? 'Workers Launched');
+            WHERE jsonb_typeof(node) = 'object' AND node ? property);
 END $$;
-SELECT workers_launched('SELECT grp, nps(score) FROM rnd_answers GROUP BY grp') > 0 AS ran_in_parallel;
+SELECT plan_max('SELECT grp, nps(score) FROM rnd_answers GROUP BY grp', 'Workers Launched') > 0
+       AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT * FROM kpis_extension();
 SELECT count(*) AS compared,
        count(*) FILTER (WHERE s.value IS DISTINCT FROM p.value) AS mismatches
@@ -102,8 +104,26 @@ RESET ALL;
 -- Per-shard states moved through text and binary, then combined, equal the whole (the path
 -- Citus takes for a distributed aggregate: partial states shipped as text, combined centrally).
 CREATE TABLE shard_states AS
-SELECT day % 4 AS shard, survey_agg(score)::text AS as_text,
-       survey_summary_send(survey_agg(score)) AS as_binary
+SELECT day % 4 AS shard, survey_agg(score)::text AS as_text
 FROM rnd_answers GROUP BY day % 4;
 SELECT rollup(as_text::survey_summary)::text = (SELECT survey_agg(score)::text FROM rnd_answers) AS text_path_ok
 FROM shard_states;
+
+-- Hash aggregation over more groups than work_mem holds spills to disk and finishes the spilled
+-- groups later; the in-place states must come out the same as with sorted grouping.
+SET work_mem = '64kB';
+SET enable_sort = off;
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF) SELECT (grp * 1000 + day) AS k, nps(score) FROM rnd_answers GROUP BY 1;
+CREATE TEMP TABLE hashed AS
+SELECT grp * 1000 + day AS k, nps(score) AS nps, survey_agg(score)::text AS s FROM rnd_answers GROUP BY 1;
+SELECT plan_max('SELECT grp * 1000 + day, nps(score) FROM rnd_answers GROUP BY 1', 'HashAgg Batches') > 1
+       AS spilled_to_disk,
+       (SELECT count(*) FROM hashed) AS groups;
+RESET ALL;
+SET enable_hashagg = off;
+SELECT count(*) AS mismatches
+FROM hashed h FULL JOIN (SELECT grp * 1000 + day AS k, nps(score) AS nps, survey_agg(score)::text AS s
+                         FROM rnd_answers GROUP BY 1) AS g USING (k)
+WHERE h.nps IS DISTINCT FROM g.nps OR h.s IS DISTINCT FROM g.s;
+RESET ALL;
