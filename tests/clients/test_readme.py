@@ -2,7 +2,9 @@
 
 An example is a ```sql block; when a plain ``` block follows it directly, that block is the
 output psql must print (errors included). Examples run in order, in one database that has the
-demo data, so later examples may use tables earlier ones created.
+demo data, so later examples may use tables earlier ones created. An example that needs more
+than one database starts with `-- executed by tests/clients/FILE (...)`: that test runs it, and
+here its SQL must appear in FILE word for word.
 """
 import re
 
@@ -27,6 +29,10 @@ def test_readme_has_examples():
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))
 def test_readme_example(db, index):
     sql, expected = EXAMPLES[index]
+    elsewhere = re.match(r"-- executed by (tests/clients/\S+)[^\n]*\n", sql)
+    if elsewhere:
+        assert sql[elsewhere.end():] in (ROOT / elsewhere[1]).read_text()
+        return
     run = psql(db, sql)
     printed = normalize(run.stdout + run.stderr)
     if expected is None:
