@@ -113,9 +113,8 @@ unsafe fn share_accumulate(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
         let satisfied = csat_row(fcinfo, ty);
         let (datum, share) = state::for_update::<Share>(fcinfo, 0);
         bump(&mut share.total, Share::TYPE_NAME).or_raise();
-        if satisfied {
-            bump(&mut share.hits, Share::TYPE_NAME).or_raise();
-        }
+        // hits <= total always holds, so once total has not overflowed, hits cannot either.
+        share.hits += satisfied as i64;
         datum
     }
 }
