@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config
 PACKAGES=(postgresql-15 postgresql-server-dev-15 libclang-dev sudo pkg-config
-          libpostgresql-jdbc-java default-jdk-headless python3-venv)
+          libpostgresql-jdbc-java default-jdk-headless python3 python3-venv)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -18,8 +18,6 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    # Debian starts a default cluster on 5432; csmetrics uses private clusters only.
-    systemctl disable --now postgresql >/dev/null 2>&1 || true
 fi
 
 if ! cargo pgrx --version 2>/dev/null | grep -q ' 0\.18\.1$'; then
