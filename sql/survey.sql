@@ -63,8 +63,6 @@ COMMENT ON TYPE share_state IS 'csmetrics: hits out of a total, the state of sha
 
 CREATE FUNCTION share_state_combine(share_state, share_state) RETURNS share_state
     AS 'MODULE_PATHNAME', 'csm_share_state_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION share_state_uncombine(share_state, share_state) RETURNS share_state
-    AS 'MODULE_PATHNAME', 'csm_share_state_uncombine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION share_percent(share_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_share_percent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 

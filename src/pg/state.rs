@@ -195,25 +195,21 @@ pub unsafe fn nonempty<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     }
 }
 
-/// Declares the fmgr functions every counter type needs: text and binary I/O, combine and its
-/// inverse, and the non-empty final function. The SQL names are in `sql/`.
+/// Declares the fmgr functions every counter type needs: text and binary I/O, and combine.
+/// The SQL names are in `sql/`.
 macro_rules! counter_type_functions {
     ($ty:ty {
         input: $input:ident,
         output: $output:ident,
         receive: $receive:ident,
         send: $send:ident,
-        combine: $combine:ident,
-        uncombine: $uncombine:ident,
-        nonempty: $nonempty:ident $(,)?
+        combine: $combine:ident $(,)?
     }) => {
         $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state::input::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state::output::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state::receive::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state::send::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::state::combine::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $uncombine(fcinfo) { unsafe { $crate::pg::state::uncombine::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $nonempty(fcinfo) { unsafe { $crate::pg::state::nonempty::<$ty>(fcinfo) } });
     };
 }
 pub(crate) use counter_type_functions;

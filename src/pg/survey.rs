@@ -21,8 +21,6 @@ counter_type_functions!(SurveyCounts {
     receive: csm_survey_summary_recv,
     send: csm_survey_summary_send,
     combine: csm_survey_summary_combine,
-    uncombine: csm_survey_summary_uncombine,
-    nonempty: csm_survey_summary_nonempty,
 });
 
 counter_type_functions!(Share {
@@ -31,8 +29,16 @@ counter_type_functions!(Share {
     receive: csm_share_state_recv,
     send: csm_share_state_send,
     combine: csm_share_state_combine,
-    uncombine: csm_share_state_uncombine,
-    nonempty: csm_share_state_nonempty,
+});
+
+// What makes survey_summary a two-step summary: rollup() in a sliding window takes a day's
+// summary back out, and survey_agg()/rollup() of nothing is NULL.
+pg_function!(fn csm_survey_summary_uncombine(fcinfo) {
+    unsafe { state::uncombine::<SurveyCounts>(fcinfo) }
+});
+
+pg_function!(fn csm_survey_summary_nonempty(fcinfo) {
+    unsafe { state::nonempty::<SurveyCounts>(fcinfo) }
 });
 
 /// Declares one fmgr function per score column type, each calling `$helper(fcinfo, type, ..)`.
