@@ -94,6 +94,23 @@ CREATE TABLE rnd_daily AS SELECT grp, day, survey_agg(score) AS summary FROM rnd
 CREATE TEMP TABLE direct AS SELECT grp, survey_agg(score)::text AS s FROM rnd_answers GROUP BY grp;
 SELECT count(*) AS groups, count(*) FILTER (WHERE r.s IS DISTINCT FROM d.s) AS mismatches
 FROM direct d FULL JOIN (SELECT grp, rollup(summary)::text AS s FROM rnd_daily GROUP BY grp) AS r USING (grp);
+-- Every KPI read from rolled-up per-day summaries equals the one-step aggregate on the raw
+-- answers: one summary per scale, read with the matching accessor.
+CREATE TABLE rnd_daily_scales AS
+SELECT grp, day, survey_agg(1 + score % 5) AS five, survey_agg(1 + score % 7) AS seven,
+       survey_agg(1 + score % 10) AS ten
+FROM rnd_answers GROUP BY grp, day;
+SELECT count(*) AS groups,
+       count(*) FILTER (WHERE r.csat IS DISTINCT FROM d.csat) AS csat_mismatches,
+       count(*) FILTER (WHERE r.csat10 IS DISTINCT FROM d.csat10) AS csat10_mismatches,
+       count(*) FILTER (WHERE r.ces IS DISTINCT FROM d.ces) AS ces_mismatches,
+       count(*) FILTER (WHERE r.ces5 IS DISTINCT FROM d.ces5) AS ces5_mismatches
+FROM (SELECT grp, csat(rollup(five)) AS csat, csat(rollup(ten), 8) AS csat10,
+             ces(rollup(seven)) AS ces, ces(rollup(five)) AS ces5
+      FROM rnd_daily_scales GROUP BY grp) AS r
+FULL JOIN (SELECT grp, csat(1 + score % 5) AS csat, csat(1 + score % 10, 8, 10) AS csat10,
+                  ces(1 + score % 7) AS ces, ces(1 + score % 5, 5) AS ces5
+           FROM rnd_answers GROUP BY grp) AS d USING (grp);
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT grp, rollup(summary) FROM rnd_daily GROUP BY grp;
