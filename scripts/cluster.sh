@@ -7,7 +7,9 @@
 set -euo pipefail
 PGBIN=/usr/lib/postgresql/15/bin
 cmd=${1:?start|stop}
-dir=${2:?data directory}
+dir=$(realpath -m "${2:?data directory}")
+# The postgres user may not enter the caller's directory (say, under /root).
+cd /
 as_postgres() { runuser -u postgres -- "$@"; }
 
 case "$cmd" in
