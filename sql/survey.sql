@@ -102,10 +102,10 @@ CREATE FUNCTION score_distribution(summary survey_summary)
 -- rollup(survey_summary): merge stored summaries (per day -> per month, per shard -> total)
 ---------------------------------------------------------------------------------------------
 CREATE AGGREGATE rollup(survey_summary) (
-    SFUNC = survey_summary_combine, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_summary_combine, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
     MSFUNC = survey_summary_combine, MINVFUNC = survey_summary_uncombine,
-    MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
@@ -196,156 +196,157 @@ CREATE FUNCTION share_retract_csat(share_state, numeric, satisfied_min integer, 
 
 ---------------------------------------------------------------------------------------------
 -- The aggregates. Every one is parallel safe (combine = merge of counts) and has a moving mode
--- (inverse = un-count), so a sliding window frame costs O(rows).
+-- (inverse = un-count), so a sliding window frame costs O(rows). SSPACE tells the planner the
+-- state's real size (a survey_summary is 96 bytes), for its hash-aggregation memory estimates.
 ---------------------------------------------------------------------------------------------
 -- smallint
 CREATE AGGREGATE survey_agg(score smallint) (
-    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score smallint) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score smallint) (
-    SFUNC = survey_accum_csat, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
-    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score smallint, satisfied_min integer, scale_max integer) (
-    SFUNC = share_accum_csat, STYPE = share_state, INITCOND = '{"version":1,"hits":0,"total":0}',
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
     COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
-    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score smallint) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score smallint, scale_max integer) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 
 -- integer
 CREATE AGGREGATE survey_agg(score integer) (
-    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score integer) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score integer) (
-    SFUNC = survey_accum_csat, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
-    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score integer, satisfied_min integer, scale_max integer) (
-    SFUNC = share_accum_csat, STYPE = share_state, INITCOND = '{"version":1,"hits":0,"total":0}',
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
     COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
-    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score integer) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score integer, scale_max integer) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 
 -- bigint
 CREATE AGGREGATE survey_agg(score bigint) (
-    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score bigint) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score bigint) (
-    SFUNC = survey_accum_csat, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
-    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score bigint, satisfied_min integer, scale_max integer) (
-    SFUNC = share_accum_csat, STYPE = share_state, INITCOND = '{"version":1,"hits":0,"total":0}',
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
     COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
-    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score bigint) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score bigint, scale_max integer) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 
 -- numeric
 CREATE AGGREGATE survey_agg(score numeric) (
-    SFUNC = survey_accum, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score numeric) (
-    SFUNC = survey_accum_nps, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score numeric) (
-    SFUNC = survey_accum_csat, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
-    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE csat(score numeric, satisfied_min integer, scale_max integer) (
-    SFUNC = share_accum_csat, STYPE = share_state, INITCOND = '{"version":1,"hits":0,"total":0}',
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
     COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
-    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score numeric) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE ces(score numeric, scale_max integer) (
-    SFUNC = survey_accum_ces, STYPE = survey_summary, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
-    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );

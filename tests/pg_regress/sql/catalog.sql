@@ -4,7 +4,8 @@ SELECT p.oid::regprocedure AS aggregate,
        p.proparallel AS parallel,
        a.aggcombinefn <> 0 AS has_combine,
        a.aggminvtransfn <> 0 AS has_moving_inverse,
-       a.aggtranstype::regtype AS state_type
+       a.aggtranstype::regtype AS state_type,
+       a.aggtransspace AS state_bytes
 FROM pg_aggregate a
 JOIN pg_proc p ON p.oid = a.aggfnoid
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
