@@ -110,10 +110,15 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
     /// The invariants of a valid state, checked on every value read from text or binary;
     /// the error is a DETAIL sentence. Every counter is zero or more; types add their own.
     fn validate(&self) -> Result<(), String> {
-        match self.as_slice().iter().find(|c| **c < 0) {
-            Some(c) => Err(format!("Count {c} is negative.")),
-            None => Ok(()),
-        }
+        non_negative(self.as_slice())
+    }
+}
+
+/// The check every counter type's `validate` starts with: no count below zero.
+pub fn non_negative(counts: &[i64]) -> Result<(), String> {
+    match counts.iter().find(|c| **c < 0) {
+        Some(c) => Err(format!("Count {c} is negative.")),
+        None => Ok(()),
     }
 }
 

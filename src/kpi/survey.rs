@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::counters::{detail_sentence, Counters};
+use super::counters::{detail_sentence, non_negative, Counters};
 use super::error::{ErrorKind, KpiError, KpiResult};
 use super::normal;
 use super::scale::{Scale, CSAT, MAX_SCORE};
@@ -64,9 +64,7 @@ unsafe impl Counters for SurveyCounts {
 
     /// Counts are zero or more, and their total fits in a bigint (so every accessor works).
     fn validate(&self) -> Result<(), String> {
-        if let Some(c) = self.counts.iter().find(|c| **c < 0) {
-            return Err(format!("Count {c} is negative."));
-        }
+        non_negative(&self.counts)?;
         match self.responses() {
             Ok(_) => Ok(()),
             Err(_) => Err("The counts add up to more than 9223372036854775807.".to_string()),
