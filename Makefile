@@ -1,10 +1,16 @@
 # csmetrics: `make demo`, `make test`, `make bench`. Every target sets up what it needs first
 # (scripts/setup.sh) and skips what is already done.
 
+# The server to install into and run. PG_CONFIG may point at another copy of PostgreSQL 15
+# (a relocated one, say); the build itself always uses the headers `cargo pgrx init` knows.
 PG_CONFIG   ?= /usr/lib/postgresql/15/bin/pg_config
+BUILD_PG_CONFIG := /usr/lib/postgresql/15/bin/pg_config
 PG_BIN      := $(shell dirname $(PG_CONFIG))
 PKGLIBDIR    = $(shell $(PG_CONFIG) --pkglibdir)
+SHAREDIR     = $(shell $(PG_CONFIG) --sharedir)
 PG_REGRESS   = $(shell $(PG_CONFIG) --pgxs | xargs dirname)/../test/regress/pg_regress
+# release for users and benchmarks; `make test-regress PROFILE=dev` builds faster.
+PROFILE     ?= release
 
 DEMO_DIR    ?= /tmp/csmetrics-demo
 DEMO_PORT   ?= 54330
@@ -15,7 +21,11 @@ BENCH_PORT  ?= 54332
 N           ?= 10000000
 
 SOURCES := Cargo.toml csmetrics.control $(shell find src sql -type f)
-INSTALLED := target/.installed-release
+PKG_DIR   := target/package-$(PROFILE)
+INSTALLED  = target/.installed-$(PROFILE)$(subst /,_,$(PKGLIBDIR))
+# Install scripts of released versions, kept as they were shipped: `CREATE EXTENSION csmetrics
+# VERSION '0.1.0'` and the upgrade test need them, and pgrx only writes the current one.
+RELEASED_SCRIPTS := $(wildcard sql/released/*.sql)
 
 PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
 PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
@@ -25,14 +35,19 @@ PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
 setup:
 	@scripts/setup.sh
 
-# Release build into the system PostgreSQL; redone only when a source changed or the library
-# is missing (cargo pgrx test installs a debug build over it).
+# Build the package tree (cargo pgrx package) and copy it into PG_CONFIG's server; redone only
+# when a source changed or the library is missing or was replaced (cargo pgrx test installs a
+# debug build over it).
 install: setup
-	@if [ ! -f $(PKGLIBDIR)/csmetrics.so ] || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
-	    || [ ! -f $(INSTALLED) ] || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
-	    echo "install: building and installing csmetrics (release)"; \
-	    cargo pgrx install --release --pg-config $(PG_CONFIG) >target/install.log 2>&1 \
-	        || { cat target/install.log; exit 1; }; \
+	@if [ ! -f $(PKGLIBDIR)/csmetrics.so ] || [ ! -f $(INSTALLED) ] \
+	    || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
+	    || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
+	    echo "install: building csmetrics ($(PROFILE)) and installing it into $(PKGLIBDIR)"; \
+	    cargo pgrx package --profile $(PROFILE) --pg-config $(BUILD_PG_CONFIG) --out-dir $(PKG_DIR) \
+	        >target/install.log 2>&1 || { cat target/install.log; exit 1; }; \
+	    install -m 755 $(PKG_DIR)$$($(BUILD_PG_CONFIG) --pkglibdir)/csmetrics.so $(PKGLIBDIR)/ && \
+	    install -m 644 $(PKG_DIR)$$($(BUILD_PG_CONFIG) --sharedir)/extension/csmetrics* \
+	        $(RELEASED_SCRIPTS) $(SHAREDIR)/extension/ && \
 	    touch $(INSTALLED); \
 	fi
 
@@ -51,7 +66,7 @@ demo-stop:
 	@scripts/cluster.sh stop $(DEMO_DIR)
 
 test: test-rust test-regress test-clients
-	@scripts/cluster.sh stop $(TEST_DIR)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR)
 	@echo "make test: all suites passed"
 
 # Rust unit tests of the maths and #[pg_test] tests, in one `cargo pgrx test` run.
@@ -60,8 +75,8 @@ test-rust: setup
 
 # pg_regress against a fresh throwaway cluster (cargo pgrx regress cannot run as root).
 test-regress: install
-	@scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
-	@scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
 	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres \
 	    --inputdir=tests/pg_regress --outputdir=tests/pg_regress --dbname=csmetrics_regress --load-extension=csmetrics \
 	    --schedule=tests/pg_regress/schedule \
@@ -69,7 +84,7 @@ test-regress: install
 
 # psycopg 3 and pgjdbc, the way BI tools connect, plus the README's examples.
 test-clients: install
-	@scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
 	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q tests/clients
 
 bench: install

@@ -5,7 +5,7 @@
 #   scripts/cluster.sh start DIR PORT   initdb if needed, then start (no-op when running)
 #   scripts/cluster.sh stop DIR         stop if running
 set -euo pipefail
-PGBIN=/usr/lib/postgresql/15/bin
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?start|stop}
 dir=$(realpath -m "${2:?data directory}")
 # The postgres user may not enter the caller's directory (say, under /root).

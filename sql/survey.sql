@@ -95,7 +95,7 @@ CREATE FUNCTION score_count(survey_summary, score integer) RETURNS bigint
     AS 'MODULE_PATHNAME', 'csm_survey_score_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION score_distribution(summary survey_summary)
     RETURNS TABLE (score integer, answers bigint)
-    AS $$ SELECT s, score_count(summary, s) FROM generate_series(0, 10) AS s $$
+    AS $$ SELECT s, @extschema@.score_count(summary, s) FROM pg_catalog.generate_series(0, 10) AS s $$
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE;
 
 ---------------------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ CREATE FUNCTION share_retract_csat(share_state, numeric, satisfied_min integer, 
 CREATE AGGREGATE survey_agg(score smallint) (
     SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score smallint) (
@@ -241,7 +241,7 @@ CREATE AGGREGATE ces(score smallint, scale_max integer) (
 CREATE AGGREGATE survey_agg(score integer) (
     SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score integer) (
@@ -279,7 +279,7 @@ CREATE AGGREGATE ces(score integer, scale_max integer) (
 CREATE AGGREGATE survey_agg(score bigint) (
     SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score bigint) (
@@ -317,7 +317,7 @@ CREATE AGGREGATE ces(score bigint, scale_max integer) (
 CREATE AGGREGATE survey_agg(score numeric) (
     SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
     COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
-    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE nps(score numeric) (

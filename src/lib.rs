@@ -8,7 +8,14 @@ pub mod pg;
 
 ::pgrx::pg_module_magic!(name, version);
 
+// The SQL API, in the order it is created. New objects also go into the upgrade script from
+// the last release (sql/csmetrics--A--B.sql), which the upgrade test checks against this.
 ::pgrx::extension_sql_file!("../sql/survey.sql", name = "survey");
+::pgrx::extension_sql_file!(
+    "../sql/equality.sql",
+    name = "equality",
+    requires = ["survey"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

@@ -35,17 +35,20 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
         unsafe { std::slice::from_raw_parts_mut(self as *mut Self as *mut i64, Self::LEN) }
     }
 
-    /// Adds another state's counters to this one (the combine step).
+    /// Adds another state's counters to this one (the combine step). The result satisfies
+    /// [`Counters::validate`] or is an error: a merge never produces a value that the type's
+    /// own input functions would reject.
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
         for (mine, theirs) in self.as_mut_slice().iter_mut().zip(other.as_slice()) {
             *mine = mine
                 .checked_add(*theirs)
                 .ok_or_else(|| KpiError::overflow(Self::TYPE_NAME))?;
         }
-        Ok(())
+        self.check()
     }
 
-    /// Takes another state's counters back out (the exact inverse of [`Counters::merge`]).
+    /// Takes another state's counters back out (the exact inverse of [`Counters::merge`]),
+    /// with the same guarantee.
     fn unmerge(&mut self, other: &Self) -> KpiResult<()> {
         for (mine, theirs) in self.as_mut_slice().iter_mut().zip(other.as_slice()) {
             match mine.checked_sub(*theirs) {
@@ -53,7 +56,20 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
                 _ => return Err(negative_count(Self::TYPE_NAME)),
             }
         }
-        Ok(())
+        self.validate()
+            .map_err(|why| inconsistent_take_back(Self::TYPE_NAME, why))
+    }
+
+    /// [`Counters::validate`] as an error a state-producing function raises (22003).
+    fn check(&self) -> KpiResult<()> {
+        self.validate().map_err(|why| {
+            KpiError::new(
+                ErrorKind::OutOfRange,
+                format!("{} is out of range", Self::TYPE_NAME),
+                why,
+                "Aggregate or merge smaller groups, or check the summaries for corrupt counts.",
+            )
+        })
     }
 
     /// Binary form: the version byte, then each counter as a big-endian `i64`.
@@ -122,14 +138,16 @@ pub fn non_negative(counts: &[i64]) -> Result<(), String> {
     }
 }
 
-/// serde's error text as a DETAIL sentence: capitalized, ending with a period.
-pub fn detail_sentence(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => "The text could not be read.".to_string(),
-    }
+/// A moving-aggregate inverse that was asked to take back something the state never held
+/// (a summary not merged before, or a row counted differently when it was added).
+#[cold]
+pub fn inconsistent_take_back(type_name: &str, why: String) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::InvalidParameter,
+        format!("cannot take back from a {type_name} what it does not hold"),
+        why,
+        "Only take back rows or summaries that were added before, with the same arguments.",
+    )
 }
 
 #[cold]

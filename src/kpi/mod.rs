@@ -5,4 +5,6 @@ pub mod error;
 pub mod normal;
 pub mod scale;
 pub mod share;
+pub mod summary;
 pub mod survey;
+pub mod text;

@@ -28,8 +28,12 @@ pub fn quantile(p: f64) -> f64 {
 }
 
 /// The two-sided critical value `z` for a confidence level in (0, 1): 1.959964 at 0.95.
+///
+/// Computed from the upper tail (1 - confidence) / 2, which is exact in floating point for
+/// every confidence, rather than from 0.5 + confidence / 2, which rounds to 1 (and z to
+/// infinity) for a confidence within 2^-53 of 1.
 pub fn two_sided_z(confidence: f64) -> f64 {
-    quantile(0.5 + confidence / 2.0)
+    -quantile((1.0 - confidence) / 2.0)
 }
 
 /// Evaluates a polynomial whose coefficients are given from the constant term up.
@@ -134,5 +138,16 @@ mod tests {
     fn two_sided() {
         assert!((two_sided_z(0.95) - 1.959_963_984_540_054).abs() < 1e-12);
         assert!((two_sided_z(0.90) - 1.644_853_626_951_472_2).abs() < 1e-12);
+        // Confidences within 2^-53 of 1 give a finite z (0.5 + c/2 would round to 1).
+        for c in [
+            0.999_999_999_999_999_9,
+            1.0 - f64::EPSILON / 2.0,
+            1.0 - 1e-15,
+        ] {
+            let z = two_sided_z(c);
+            assert!(z.is_finite() && z > 7.9, "{c}: {z}");
+        }
+        // Tiny confidences give z near 0, never NaN.
+        assert!(two_sided_z(1e-300).abs() < 1e-12);
     }
 }

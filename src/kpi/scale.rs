@@ -78,7 +78,11 @@ impl Scale {
     pub fn out_of_range(&self, score: &str) -> Box<KpiError> {
         KpiError::new(
             ErrorKind::OutOfRange,
-            format!("{} score {score} is out of range", self.metric),
+            format!(
+                "{} score {} is out of range",
+                self.metric,
+                super::text::echo(score)
+            ),
             format!(
                 "Answers to {} are whole numbers from {} to {}.",
                 self.metric, self.min, self.max

@@ -1,9 +1,8 @@
 //! Shares: hits out of a total, as a percentage (CSAT at any threshold, and later rates).
 
-use serde::Deserialize;
-
-use super::counters::{detail_sentence, Counters};
-use super::error::{ErrorKind, KpiError, KpiResult};
+use super::counters::Counters;
+use super::error::KpiResult;
+use super::text::{bad_text, Object};
 
 /// `hits` of `total` observations met a condition.
 #[repr(C)]
@@ -29,31 +28,23 @@ unsafe impl Counters for Share {
     }
 
     fn from_text(text: &str) -> KpiResult<Self> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Text {
-            version: u8,
-            hits: i64,
-            total: i64,
-        }
-        let bad = |why: String| {
-            KpiError::new(
-                ErrorKind::BadText,
-                format!("invalid input syntax for type share_state: \"{text}\""),
+        let read = || -> Result<Self, String> {
+            let object = Object::parse(text, &["version", "hits", "total"], Self::VERSION)?;
+            let share = Share {
+                hits: object.count("hits")?,
+                total: object.count("total")?,
+            };
+            share.validate()?;
+            Ok(share)
+        };
+        read().map_err(|why| {
+            bad_text(
+                Self::TYPE_NAME,
+                text,
                 why,
                 "Write a share_state as {\"version\":1,\"hits\":h,\"total\":t} with 0 <= h <= t.",
             )
-        };
-        let t: Text = serde_json::from_str(text).map_err(|e| bad(detail_sentence(&e)))?;
-        if t.version != Self::VERSION {
-            return Err(bad(format!("Version {} is not supported.", t.version)));
-        }
-        let share = Share {
-            hits: t.hits,
-            total: t.total,
-        };
-        share.validate().map_err(bad)?;
-        Ok(share)
+        })
     }
 
     /// 0 <= hits <= total.
@@ -78,6 +69,7 @@ impl Share {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kpi::error::ErrorKind;
 
     #[test]
     fn percent_and_text() {

@@ -4,12 +4,11 @@
 //! the margin of error all follow from the count of answers at each score. It is also what
 //! `survey_agg()` returns, so a stored daily summary can later be rolled up to any period.
 
-use serde::Deserialize;
-
-use super::counters::{detail_sentence, non_negative, Counters};
+use super::counters::{non_negative, Counters};
 use super::error::{ErrorKind, KpiError, KpiResult};
 use super::normal;
 use super::scale::{Scale, CSAT, MAX_SCORE};
+use super::text::{bad_text, Object};
 
 const SLOTS: usize = MAX_SCORE as usize + 1;
 
@@ -36,30 +35,24 @@ unsafe impl Counters for SurveyCounts {
     }
 
     fn from_text(text: &str) -> KpiResult<Self> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Text {
-            version: u8,
-            counts: [i64; SLOTS],
-        }
-        let bad = |why: String| {
-            KpiError::new(
-                ErrorKind::BadText,
-                format!("invalid input syntax for type survey_summary: \"{text}\""),
+        let read = || -> Result<Self, String> {
+            let object = Object::parse(text, &["version", "counts"], Self::VERSION)?;
+            let mut counts = SurveyCounts::default();
+            counts
+                .counts
+                .copy_from_slice(&object.counts("counts", SLOTS)?);
+            counts.validate()?;
+            Ok(counts)
+        };
+        read().map_err(|why| {
+            bad_text(
+                Self::TYPE_NAME,
+                text,
                 why,
                 "Write a survey_summary as {\"version\":1,\"counts\":[c0,c1,...,c10]}: \
                  eleven counts, of the answers 0 to 10.",
             )
-        };
-        let parsed: Text = serde_json::from_str(text).map_err(|e| bad(detail_sentence(&e)))?;
-        if parsed.version != Self::VERSION {
-            return Err(bad(format!("Version {} is not supported.", parsed.version)));
-        }
-        let counts = SurveyCounts {
-            counts: parsed.counts,
-        };
-        counts.validate().map_err(bad)?;
-        Ok(counts)
+        })
     }
 
     /// Counts are zero or more, and their total fits in a bigint (so every accessor works).

@@ -5,6 +5,8 @@
 //! pgrx's typed `#[pg_extern]` wrappers cannot express without copying or serializing it on
 //! every row. Their SQL declarations are hand-written in `sql/`, where the API can be read.
 
+use std::cell::Cell;
+
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use pgrx::{PgLogLevel, PgSqlErrorCode};
 
@@ -20,6 +22,7 @@ macro_rules! pg_function {
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::pg_sys::Datum {
+            $crate::pg::fmgr::set_current_function(stringify!($name));
             #[allow(unused_unsafe)]
             unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
         }
@@ -36,8 +39,33 @@ macro_rules! pg_function {
 }
 pub(crate) use pg_function;
 
-/// Raises a KPI error as a PostgreSQL ERROR with its SQLSTATE, DETAIL and HINT.
+thread_local! {
+    /// The C function running now, for the LOCATION line of its errors. Set on every call:
+    /// a store to a thread-local, far cheaper than anything else a call does.
+    static CURRENT_FUNCTION: Cell<&'static str> = const { Cell::new("csmetrics") };
+}
+
+#[doc(hidden)]
+#[inline(always)]
+pub fn set_current_function(name: &'static str) {
+    CURRENT_FUNCTION.with(|f| f.set(name));
+}
+
+/// Text as PostgreSQL may print it: no NUL (it would cut a C string short), in the server
+/// encoding.
+fn printable(text: String) -> String {
+    let text = if text.contains('\0') {
+        text.replace('\0', "\\u0000")
+    } else {
+        text
+    };
+    super::datum::to_server_encoding(&text)
+}
+
+/// Raises a KPI error as a PostgreSQL ERROR with its SQLSTATE, DETAIL and HINT. Its LOCATION
+/// names the C function that was called and the line of Rust that raised the error.
 #[cold]
+#[track_caller]
 pub fn raise(error: Box<KpiError>) -> ! {
     let code = match error.kind {
         ErrorKind::OutOfRange => PgSqlErrorCode::ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
@@ -51,20 +79,23 @@ pub fn raise(error: Box<KpiError>) -> ! {
         hint,
         ..
     } = *error;
-    pgrx::pg_sys::panic::ErrorReport::new(code, message, "csmetrics")
-        .set_detail(detail)
-        .set_hint(hint)
+    let function = CURRENT_FUNCTION.with(Cell::get);
+    pgrx::pg_sys::panic::ErrorReport::new(code, printable(message), function)
+        .set_detail(printable(detail))
+        .set_hint(printable(hint))
         .report(PgLogLevel::ERROR);
     unreachable!("an ERROR report does not return")
 }
 
 /// `result.or_raise()`: the value, or the error raised in PostgreSQL.
 pub trait OrRaise<T> {
+    #[track_caller]
     fn or_raise(self) -> T;
 }
 
 impl<T> OrRaise<T> for KpiResult<T> {
     #[inline]
+    #[track_caller]
     fn or_raise(self) -> T {
         match self {
             Ok(v) => v,
@@ -130,6 +161,7 @@ pub enum ScoreType {
 
 /// Reads argument `n` as a score and checks it against `scale`, returning its histogram slot.
 #[inline(always)]
+#[track_caller]
 pub unsafe fn score_slot(
     fcinfo: FunctionCallInfo,
     n: usize,

@@ -20,6 +20,7 @@ use std::mem::size_of;
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use pgrx::varlena::{set_varsize_4b, varatt_is_4b_u, varsize_4b};
 
+use super::datum;
 use super::fmgr::{arg, raise, OrRaise};
 use crate::kpi::counters::Counters;
 use crate::kpi::error::{ErrorKind, KpiError};
@@ -53,14 +54,34 @@ pub unsafe fn read<T: Counters>(datum: Datum) -> T {
     }
 }
 
+/// A state being updated by a transition, combine or inverse function: the datum to hand back
+/// to PostgreSQL and the counters to change.
+pub struct Update<'a, T: Counters> {
+    datum: Datum,
+    pub state: &'a mut T,
+    in_place: bool,
+}
+
+impl<T: Counters> Update<'_, T> {
+    /// The updated state, as the function's result. A value updated in place is the
+    /// aggregate's own transition value: it started from the valid `INITCOND` and every row
+    /// step keeps it valid (a count cannot pass 2^63 rows), and combine and inverse steps
+    /// check themselves, so it is not checked again per row. A copy is what a direct call
+    /// returns to the user: it is checked whole, so no function hands out a value that the
+    /// type's input would reject.
+    #[inline(always)]
+    pub fn done(self) -> Datum {
+        if !self.in_place {
+            self.state.check().or_raise();
+        }
+        self.datum
+    }
+}
+
 /// The state in argument `n` for updating: in place when we are an aggregate's transition or
-/// combine function and the value is ours to change, otherwise a fresh copy. Returns the datum
-/// to hand back to PostgreSQL and the counters to update.
+/// combine function and the value is ours to change, otherwise a fresh copy.
 #[inline(always)]
-pub unsafe fn for_update<'a, T: Counters>(
-    fcinfo: FunctionCallInfo,
-    n: usize,
-) -> (Datum, &'a mut T) {
+pub unsafe fn for_update<'a, T: Counters>(fcinfo: FunctionCallInfo, n: usize) -> Update<'a, T> {
     unsafe {
         let datum = arg(fcinfo, n);
         let ptr = datum.cast_mut_ptr::<u8>();
@@ -71,13 +92,18 @@ pub unsafe fn for_update<'a, T: Counters>(
             && (counters as usize) % std::mem::align_of::<T>() == 0
         {
             check_layout::<T>(varsize_4b(ptr.cast()), *ptr.add(4));
-            return (datum, &mut *(counters as *mut T));
+            return Update {
+                datum,
+                state: &mut *(counters as *mut T),
+                in_place: true,
+            };
         }
         let copy = new_datum(&read::<T>(datum));
-        (
-            copy,
-            &mut *(copy.cast_mut_ptr::<u8>().add(PREFIX) as *mut T),
-        )
+        Update {
+            datum: copy,
+            state: &mut *(copy.cast_mut_ptr::<u8>().add(PREFIX) as *mut T),
+            in_place: false,
+        }
     }
 }
 
@@ -119,57 +145,33 @@ fn layout_error<T: Counters>(size: usize, version: u8) -> ! {
     ))
 }
 
-/// Text input: `T::from_text` on a C string.
+/// Text input: `T::from_text` on the input converted to UTF-8.
 pub unsafe fn input<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let text = std::ffi::CStr::from_ptr(arg(fcinfo, 0).cast_mut_ptr::<std::ffi::c_char>());
-        new_datum(&T::from_text(&text.to_string_lossy()).or_raise())
-    }
+    unsafe { new_datum(&T::from_text(&datum::input_text(fcinfo)).or_raise()) }
 }
 
 /// Text output: a palloc'd C string.
 pub unsafe fn output<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let text = read::<T>(arg(fcinfo, 0)).to_text();
-        let cstring = pg_sys::palloc(text.len() + 1) as *mut u8;
-        std::ptr::copy_nonoverlapping(text.as_ptr(), cstring, text.len());
-        *cstring.add(text.len()) = 0;
-        Datum::from(cstring)
-    }
+    unsafe { datum::return_cstring(&read::<T>(arg(fcinfo, 0)).to_text()) }
 }
 
 /// Binary output (`send`): a bytea with the version byte and big-endian counters.
 pub unsafe fn send<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let bytes = read::<T>(arg(fcinfo, 0)).to_binary();
-        let size = pg_sys::VARHDRSZ + bytes.len();
-        let ptr = pg_sys::palloc(size) as *mut u8;
-        set_varsize_4b(ptr.cast(), size as i32);
-        std::ptr::copy_nonoverlapping(bytes.as_ptr(), ptr.add(pg_sys::VARHDRSZ), bytes.len());
-        Datum::from(ptr)
-    }
+    unsafe { datum::new_varlena(&read::<T>(arg(fcinfo, 0)).to_binary()) }
 }
 
 /// Binary input (`recv`): reads the rest of the message buffer.
 pub unsafe fn receive<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let buf = arg(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
-        let start = (*buf).cursor as usize;
-        let end = (*buf).len as usize;
-        let bytes = std::slice::from_raw_parts(((*buf).data as *const u8).add(start), end - start);
-        let value = T::from_binary(bytes).or_raise();
-        (*buf).cursor = (*buf).len;
-        new_datum(&value)
-    }
+    unsafe { new_datum(&T::from_binary(datum::receive_bytes(fcinfo)).or_raise()) }
 }
 
 /// Combine (and `rollup` transition): adds the second state into the first.
 pub unsafe fn combine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let other = read::<T>(arg(fcinfo, 1));
-        let (datum, state) = for_update::<T>(fcinfo, 0);
-        state.merge(&other).or_raise();
-        datum
+        let update = for_update::<T>(fcinfo, 0);
+        update.state.merge(&other).or_raise();
+        update.datum
     }
 }
 
@@ -177,9 +179,9 @@ pub unsafe fn combine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
 pub unsafe fn uncombine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let other = read::<T>(arg(fcinfo, 1));
-        let (datum, state) = for_update::<T>(fcinfo, 0);
-        state.unmerge(&other).or_raise();
-        datum
+        let update = for_update::<T>(fcinfo, 0);
+        update.state.unmerge(&other).or_raise();
+        update.datum
     }
 }
 
@@ -188,9 +190,11 @@ pub unsafe fn uncombine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
 pub unsafe fn nonempty<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let datum = arg(fcinfo, 0);
-        if read::<T>(datum) == T::default() {
+        let state = read::<T>(datum);
+        if state == T::default() {
             return super::fmgr::return_null(fcinfo);
         }
+        state.check().or_raise();
         datum
     }
 }

@@ -10,7 +10,7 @@ use pgrx::pg_sys::{Datum, FunctionCallInfo};
 use super::fmgr::{arg, arg_f64, arg_i32, pg_function, return_f64, return_i64, score_slot};
 use super::fmgr::{OrRaise, ScoreType};
 use super::state::{self, counter_type_functions};
-use crate::kpi::counters::{bump, unbump, Counters};
+use crate::kpi::counters::{bump, inconsistent_take_back, unbump, Counters};
 use crate::kpi::scale::{self, Scale};
 use crate::kpi::share::Share;
 use crate::kpi::survey::SurveyCounts;
@@ -56,9 +56,9 @@ macro_rules! per_score_type {
 unsafe fn accumulate(fcinfo: FunctionCallInfo, ty: ScoreType, scale: &Scale) -> Datum {
     unsafe {
         let slot = score_slot(fcinfo, 1, ty, scale);
-        let (datum, state) = state::for_update::<SurveyCounts>(fcinfo, 0);
-        bump(&mut state.counts[slot], SurveyCounts::TYPE_NAME).or_raise();
-        datum
+        let update = state::for_update::<SurveyCounts>(fcinfo, 0);
+        bump(&mut update.state.counts[slot], SurveyCounts::TYPE_NAME).or_raise();
+        update.done()
     }
 }
 
@@ -80,9 +80,9 @@ unsafe fn accumulate_one_to(
 unsafe fn retract(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
     unsafe {
         let slot = score_slot(fcinfo, 1, ty, &scale::SURVEY);
-        let (datum, state) = state::for_update::<SurveyCounts>(fcinfo, 0);
-        unbump(&mut state.counts[slot], SurveyCounts::TYPE_NAME).or_raise();
-        datum
+        let update = state::for_update::<SurveyCounts>(fcinfo, 0);
+        unbump(&mut update.state.counts[slot], SurveyCounts::TYPE_NAME).or_raise();
+        update.done()
     }
 }
 
@@ -117,11 +117,11 @@ unsafe fn csat_row(fcinfo: FunctionCallInfo, ty: ScoreType) -> bool {
 unsafe fn share_accumulate(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
     unsafe {
         let satisfied = csat_row(fcinfo, ty);
-        let (datum, share) = state::for_update::<Share>(fcinfo, 0);
-        bump(&mut share.total, Share::TYPE_NAME).or_raise();
-        // hits <= total always holds, so once total has not overflowed, hits cannot either.
-        share.hits += satisfied as i64;
-        datum
+        let update = state::for_update::<Share>(fcinfo, 0);
+        bump(&mut update.state.total, Share::TYPE_NAME).or_raise();
+        // hits <= total holds before, so once total has not overflowed, hits cannot either.
+        update.state.hits += satisfied as i64;
+        update.done()
     }
 }
 
@@ -129,12 +129,19 @@ unsafe fn share_accumulate(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
 unsafe fn share_retract(fcinfo: FunctionCallInfo, ty: ScoreType) -> Datum {
     unsafe {
         let satisfied = csat_row(fcinfo, ty);
-        let (datum, share) = state::for_update::<Share>(fcinfo, 0);
+        let update = state::for_update::<Share>(fcinfo, 0);
+        let share = &mut *update.state;
         unbump(&mut share.total, Share::TYPE_NAME).or_raise();
         if satisfied {
             unbump(&mut share.hits, Share::TYPE_NAME).or_raise();
         }
-        datum
+        // Taking back an unsatisfied row that was counted as satisfied (a threshold that
+        // changed between the two calls) would leave more hits than answers.
+        share
+            .validate()
+            .map_err(|why| inconsistent_take_back(Share::TYPE_NAME, why))
+            .or_raise();
+        update.done()
     }
 }
 

@@ -1,0 +1,261 @@
+//! Summaries of any size: the state of aggregates that keep sets, maps, bitmaps or lists.
+//!
+//! A fixed set of counters ([`super::counters::Counters`]) covers NPS or a churn rate; MRR
+//! histories, distinct users per day or licence timelines grow with the data. What every such
+//! summary must offer is the same, and the pgrx layer (`pg::summary`) builds the aggregate
+//! plumbing on it once: merge (combine and `rollup()`), a versioned binary form (parallel
+//! workers, `send`/`recv`, storage), a text form (`COPY`, Citus), and the invariants every value
+//! read back or produced must satisfy.
+
+use super::error::{ErrorKind, KpiError, KpiResult};
+
+/// A KPI summary of variable size.
+///
+/// The binary form must be **canonical**: two summaries that mean the same thing have the same
+/// bytes (sort map keys, normalise bitmaps). Equality and hashing of the SQL type compare those
+/// bytes, so `DISTINCT`, `GROUP BY` and `UNION` on stored summaries are right only if this holds.
+pub trait Summary: Sized + Default + 'static {
+    /// The SQL type name, used in error messages.
+    const TYPE_NAME: &'static str;
+    /// The format version stored in the first byte of the binary and stored forms.
+    const VERSION: u8;
+
+    /// Adds another summary's content to this one: combine, and `rollup()`'s step. Must be
+    /// associative and commutative, and must fail (never wrap) when a count would overflow.
+    fn merge(&mut self, other: &Self) -> KpiResult<()>;
+
+    /// Whether nothing was counted: the final function then returns NULL, as every aggregate
+    /// does for an empty group.
+    fn is_empty(&self) -> bool;
+
+    /// The binary form after the version byte.
+    fn write_payload(&self, out: &mut Vec<u8>);
+
+    /// Reads [`Summary::write_payload`]'s output; the error is a DETAIL sentence.
+    fn read_payload(bytes: &[u8]) -> Result<Self, String>;
+
+    /// Text form, read back by [`Summary::from_text`] exactly.
+    fn to_text(&self) -> String;
+
+    /// Parses the text form; errors are [`ErrorKind::BadText`] and say what was expected.
+    fn from_text(text: &str) -> KpiResult<Self>;
+
+    /// The invariants of a valid value beyond what parsing checks; the error is a DETAIL
+    /// sentence. Checked on every value read back and on every value a merge produces.
+    fn validate(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Version byte, then the payload.
+    fn to_binary(&self) -> Vec<u8> {
+        let mut out = vec![Self::VERSION];
+        self.write_payload(&mut out);
+        out
+    }
+
+    /// Reads [`Summary::to_binary`]'s output, checking the version and the invariants.
+    fn from_binary(bytes: &[u8]) -> KpiResult<Self> {
+        let bad = |why: String| {
+            KpiError::new(
+                ErrorKind::BadBinary,
+                format!("invalid binary {} value", Self::TYPE_NAME),
+                why,
+                format!(
+                    "The value was written by another version of csmetrics or is corrupt \
+                     (this version reads format version {}); recompute it from the raw data.",
+                    Self::VERSION
+                ),
+            )
+        };
+        match bytes.first() {
+            None => return Err(bad("The value is empty.".to_string())),
+            Some(v) if *v != Self::VERSION => {
+                return Err(bad(format!("Format version {v} is not supported.")))
+            }
+            Some(_) => {}
+        }
+        let value = Self::read_payload(&bytes[1..]).map_err(bad)?;
+        value.validate().map_err(bad)?;
+        Ok(value)
+    }
+
+    /// [`Summary::merge`], then the invariants: a merge must never produce a value that the
+    /// type's own input functions would reject (a table holding it could not be restored).
+    fn merge_checked(&mut self, other: &Self) -> KpiResult<()> {
+        self.merge(other)?;
+        self.validate().map_err(|why| {
+            KpiError::new(
+                ErrorKind::OutOfRange,
+                format!("{} is out of range", Self::TYPE_NAME),
+                why,
+                "Merge fewer summaries at a time, or check the summaries for corrupt counts.",
+            )
+        })
+    }
+}
+
+/// Reads fixed-size big-endian fields from a binary payload, with errors as DETAIL sentences.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes }
+    }
+
+    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if self.bytes.len() < n {
+            return Err(format!(
+                "The value ends early: {n} more bytes were expected, {} remain.",
+                self.bytes.len()
+            ));
+        }
+        let (head, tail) = self.bytes.split_at(n);
+        self.bytes = tail;
+        Ok(head)
+    }
+
+    pub fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn u32(&mut self) -> Result<u32, String> {
+        let mut b = [0u8; 4];
+        b.copy_from_slice(self.take(4)?);
+        Ok(u32::from_be_bytes(b))
+    }
+
+    pub fn i32(&mut self) -> Result<i32, String> {
+        Ok(self.u32()? as i32)
+    }
+
+    pub fn u64(&mut self) -> Result<u64, String> {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(self.take(8)?);
+        Ok(u64::from_be_bytes(b))
+    }
+
+    pub fn i64(&mut self) -> Result<i64, String> {
+        Ok(self.u64()? as i64)
+    }
+
+    pub fn i128(&mut self) -> Result<i128, String> {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(self.take(16)?);
+        Ok(i128::from_be_bytes(b))
+    }
+
+    pub fn f64(&mut self) -> Result<f64, String> {
+        Ok(f64::from_bits(self.u64()?))
+    }
+
+    /// A length prefix (u32) that cannot claim more elements of `elem_size` bytes than remain,
+    /// so a corrupt length never makes a reader allocate gigabytes.
+    pub fn len(&mut self, elem_size: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(elem_size.max(1)) > self.bytes.len() {
+            return Err(format!(
+                "The value claims {n} elements but has only {} bytes left.",
+                self.bytes.len()
+            ));
+        }
+        Ok(n)
+    }
+
+    /// The rest, after a length-prefixed or fixed-size read of everything expected.
+    pub fn rest(&mut self) -> &'a [u8] {
+        std::mem::take(&mut self.bytes)
+    }
+
+    /// Checks that nothing is left over.
+    pub fn finish(&self) -> Result<(), String> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "The value has {} bytes after its end.",
+                self.bytes.len()
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A toy summary: a sorted list of distinct numbers.
+    #[derive(Debug, Default, PartialEq)]
+    struct Set(Vec<u32>);
+
+    impl Summary for Set {
+        const TYPE_NAME: &'static str = "toy_set";
+        const VERSION: u8 = 1;
+        fn merge(&mut self, other: &Self) -> KpiResult<()> {
+            self.0.extend_from_slice(&other.0);
+            self.0.sort_unstable();
+            self.0.dedup();
+            Ok(())
+        }
+        fn is_empty(&self) -> bool {
+            self.0.is_empty()
+        }
+        fn write_payload(&self, out: &mut Vec<u8>) {
+            out.extend_from_slice(&(self.0.len() as u32).to_be_bytes());
+            for v in &self.0 {
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+        fn read_payload(bytes: &[u8]) -> Result<Self, String> {
+            let mut r = Reader::new(bytes);
+            let n = r.len(4)?;
+            let v = (0..n).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
+            r.finish()?;
+            Ok(Set(v))
+        }
+        fn to_text(&self) -> String {
+            format!("{:?}", self.0)
+        }
+        fn from_text(_: &str) -> KpiResult<Self> {
+            Ok(Set::default())
+        }
+        fn validate(&self) -> Result<(), String> {
+            if self.0.windows(2).all(|w| w[0] < w[1]) {
+                Ok(())
+            } else {
+                Err("The numbers are not sorted and distinct.".to_string())
+            }
+        }
+    }
+
+    #[test]
+    fn binary_round_trip_and_corruption() {
+        let s = Set(vec![1, 5, 9]);
+        let bytes = s.to_binary();
+        assert_eq!(Set::from_binary(&bytes), Ok(Set(vec![1, 5, 9])));
+        assert_eq!(
+            Set::from_binary(&[]).unwrap_err().kind,
+            ErrorKind::BadBinary
+        );
+        let mut v2 = bytes.clone();
+        v2[0] = 2;
+        assert!(Set::from_binary(&v2).is_err());
+        // A length claiming a billion elements is refused before anything is allocated.
+        assert!(Set::from_binary(&[1, 0x40, 0, 0, 0]).is_err());
+        assert!(Set::from_binary(&bytes[..bytes.len() - 1]).is_err());
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(Set::from_binary(&extra).is_err());
+        // Valid framing, broken invariant.
+        let unsorted = Set(vec![9, 1]).to_binary();
+        assert!(Set::from_binary(&unsorted).is_err());
+    }
+
+    #[test]
+    fn merge_checked_validates() {
+        let mut a = Set(vec![1, 2]);
+        a.merge_checked(&Set(vec![2, 3])).unwrap();
+        assert_eq!(a, Set(vec![1, 2, 3]));
+    }
+}

@@ -1,0 +1,234 @@
+//! Variable-size summaries in aggregates (sets, maps, bitmaps): the plumbing every such family
+//! shares, written once over [`Summary`].
+//!
+//! - While an aggregate runs, its state is a Rust value behind an `internal` pointer, created
+//!   on a group's first row in the aggregate's memory context and dropped when that context is
+//!   reset (end of the query, a restarted window frame, an error). Rows update it in place.
+//! - Between parallel workers the state travels as [`Summary::to_binary`] (serial/deserial
+//!   functions), and is merged by [`combine`].
+//! - What users store is the summary type: a varlena holding the same binary form (version
+//!   byte first), with text and binary I/O, `=` and hashing from `pg::datum`.
+//!
+//! Transition functions are declared non-strict (an `internal` state starts as NULL) and skip
+//! NULL inputs themselves with [`unchanged`].
+
+use std::ffi::c_void;
+use std::mem::size_of;
+
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo, MemoryContext};
+
+use super::datum;
+use super::fmgr::{arg, arg_is_null, raise, return_null, OrRaise};
+use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::summary::Summary;
+
+/// Moves `value` to the Rust heap and ties its lifetime to `context`: it is dropped when the
+/// context is reset or deleted, however the query ends.
+unsafe fn leak_into<T>(context: MemoryContext, value: T) -> *mut T {
+    unsafe extern "C-unwind" fn drop_boxed<T>(ptr: *mut c_void) {
+        drop(unsafe { Box::from_raw(ptr.cast::<T>()) });
+    }
+    unsafe {
+        let ptr = Box::into_raw(Box::new(value));
+        let callback =
+            pg_sys::MemoryContextAlloc(context, size_of::<pg_sys::MemoryContextCallback>())
+                .cast::<pg_sys::MemoryContextCallback>();
+        (*callback).func = Some(drop_boxed::<T>);
+        (*callback).arg = ptr.cast();
+        pg_sys::MemoryContextRegisterResetCallback(context, callback);
+        ptr
+    }
+}
+
+/// The memory context of the aggregate (or window aggregate) calling us.
+unsafe fn aggregate_context<T: Summary>(fcinfo: FunctionCallInfo) -> MemoryContext {
+    let mut context: MemoryContext = std::ptr::null_mut();
+    if unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut context) } == 0 {
+        raise(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!("{} state functions can only be called by an aggregate", T::TYPE_NAME),
+            "This function is a step of an aggregate and keeps its state in the aggregate's memory.",
+            "Call the aggregate instead.",
+        ));
+    }
+    context
+}
+
+/// The state in argument `n`, for a transition or combine function to update in place; on a
+/// group's first row (a NULL state) a new empty one in the aggregate's memory context.
+#[inline]
+pub unsafe fn state_mut<'a, T: Summary>(fcinfo: FunctionCallInfo, n: usize) -> &'a mut T {
+    unsafe {
+        if !arg_is_null(fcinfo, n) {
+            return &mut *arg(fcinfo, n).cast_mut_ptr::<T>();
+        }
+        &mut *leak_into(aggregate_context::<T>(fcinfo), T::default())
+    }
+}
+
+/// The state in argument `n`, read only (final and accessor functions of one-step aggregates);
+/// `None` for a group that saw no row.
+#[inline]
+pub unsafe fn state_ref<'a, T: Summary>(fcinfo: FunctionCallInfo, n: usize) -> Option<&'a T> {
+    unsafe {
+        if arg_is_null(fcinfo, n) {
+            None
+        } else {
+            Some(&*arg(fcinfo, n).cast_mut_ptr::<T>())
+        }
+    }
+}
+
+/// The datum a transition function returns for `state`.
+#[inline]
+pub fn state_datum<T>(state: &mut T) -> Datum {
+    Datum::from(state as *mut T)
+}
+
+/// A transition step that changes nothing (a row with a NULL input): the state as it came,
+/// NULL before the group's first counted row.
+#[inline]
+pub unsafe fn unchanged(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        if arg_is_null(fcinfo, 0) {
+            return_null(fcinfo)
+        } else {
+            arg(fcinfo, 0)
+        }
+    }
+}
+
+/// Combine function: merges the second state into the first (creating it in the aggregate's
+/// context when the first is NULL, as the second may live in a shorter-lived context).
+pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let Some(other) = state_ref::<T>(fcinfo, 1) else {
+            return unchanged(fcinfo);
+        };
+        let state = state_mut::<T>(fcinfo, 0);
+        state.merge_checked(other).or_raise();
+        state_datum(state)
+    }
+}
+
+/// Serial function: the state's binary form as a `bytea`.
+pub unsafe fn serialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let state = &*arg(fcinfo, 0).cast_mut_ptr::<T>();
+        datum::new_varlena(&state.to_binary())
+    }
+}
+
+/// Deserial function: a state read back from [`serialize`], in the current memory context.
+pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let value = T::from_binary(datum::varlena_bytes(arg(fcinfo, 0))).or_raise();
+        Datum::from(leak_into(pg_sys::CurrentMemoryContext, value))
+    }
+}
+
+/// Final function of two-step aggregates: the summary, or NULL for a group that counted
+/// nothing. Its invariants are checked, so no aggregate hands out a value its type's input
+/// would reject.
+pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        match state_ref::<T>(fcinfo, 0) {
+            Some(state) if !state.is_empty() => {
+                if let Err(why) = state.validate() {
+                    raise(KpiError::new(
+                        ErrorKind::OutOfRange,
+                        format!("{} is out of range", T::TYPE_NAME),
+                        why,
+                        "Aggregate smaller groups.",
+                    ));
+                }
+                new_datum(state)
+            }
+            _ => return_null(fcinfo),
+        }
+    }
+}
+
+/// Transition of `rollup(summary)`: merges a stored summary into the state.
+pub unsafe fn rollup<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        if arg_is_null(fcinfo, 1) {
+            return unchanged(fcinfo);
+        }
+        let other = read::<T>(arg(fcinfo, 1));
+        let state = state_mut::<T>(fcinfo, 0);
+        state.merge_checked(&other).or_raise();
+        state_datum(state)
+    }
+}
+
+/// A summary read from a datum of its SQL type (checked: version and invariants).
+pub unsafe fn read<T: Summary>(value: Datum) -> T {
+    unsafe { T::from_binary(datum::varlena_bytes(value)).or_raise() }
+}
+
+/// A new datum of the summary's SQL type.
+pub unsafe fn new_datum<T: Summary>(value: &T) -> Datum {
+    unsafe { datum::new_varlena(&value.to_binary()) }
+}
+
+/// Text input.
+pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe {
+        let value = T::from_text(&datum::input_text(fcinfo)).or_raise();
+        if let Err(why) = value.validate() {
+            raise(KpiError::new(
+                ErrorKind::BadText,
+                format!("invalid input syntax for type {}", T::TYPE_NAME),
+                why,
+                "Write the value as its output function prints it.",
+            ));
+        }
+        new_datum(&value)
+    }
+}
+
+/// Text output.
+pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe { datum::return_cstring(&read::<T>(arg(fcinfo, 0)).to_text()) }
+}
+
+/// Binary input (`recv`): the binary form, checked, stored as it is.
+pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe { new_datum(&T::from_binary(datum::receive_bytes(fcinfo)).or_raise()) }
+}
+
+/// Binary output (`send`).
+pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
+    unsafe { new_datum(&read::<T>(arg(fcinfo, 0))) }
+}
+
+/// Declares the fmgr functions every variable-size summary type needs: text and binary I/O,
+/// the aggregate's combine, serial and deserial functions, the two-step final function, and
+/// `rollup()`'s transition. Equality and hashing are shared by every type (`pg::datum`).
+#[allow(unused_macros)] // until the first variable-size family uses it
+macro_rules! summary_type_functions {
+    ($ty:ty {
+        input: $input:ident,
+        output: $output:ident,
+        receive: $receive:ident,
+        send: $send:ident,
+        combine: $combine:ident,
+        serialize: $serialize:ident,
+        deserialize: $deserialize:ident,
+        finalize: $finalize:ident,
+        rollup: $rollup:ident $(,)?
+    }) => {
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::summary::input::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::summary::output::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::summary::send::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $serialize(fcinfo) { unsafe { $crate::pg::summary::serialize::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $deserialize(fcinfo) { unsafe { $crate::pg::summary::deserialize::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $finalize(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $rollup(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use summary_type_functions;
