@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::error::{ErrorKind, KpiError};
 
 /// The longest piece of user input quoted back in a message.
-const ECHO_MAX: usize = 60;
+const ECHO_MAX: usize = 100;
 
 /// User input as quoted in a message: at most [`ECHO_MAX`] characters, then "...".
 pub fn echo(input: &str) -> String {
