@@ -178,3 +178,191 @@ pub fn unbump(counter: &mut i64, type_name: &str) -> KpiResult<()> {
     *counter -= 1;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::share::Share;
+    use crate::kpi::survey::SurveyCounts;
+
+    /// A small deterministic generator (xorshift64*): property tests without a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+        /// A count that is often at an edge: 0, 1, 2^62, i64::MAX - 1, i64::MAX.
+        fn count(&mut self) -> i64 {
+            const EDGES: [i64; 6] = [0, 1, 2, 1 << 62, i64::MAX - 1, i64::MAX];
+            if self.below(2) == 0 {
+                EDGES[self.below(6) as usize]
+            } else {
+                self.below(1000) as i64
+            }
+        }
+    }
+
+    /// Whatever a state-producing step returns when it succeeds reads back through both forms.
+    fn reads_back<T: Counters>(value: &T) {
+        assert_eq!(
+            T::from_text(&value.to_text()).as_ref(),
+            Ok(value),
+            "{value:?}"
+        );
+        assert_eq!(
+            T::from_binary(&value.to_binary()).as_ref(),
+            Ok(value),
+            "{value:?}"
+        );
+    }
+
+    /// A random value that the input functions accept.
+    fn valid<T: Counters>(rng: &mut Rng) -> T {
+        loop {
+            let mut v = T::default();
+            for c in v.as_mut_slice() {
+                *c = if rng.below(3) == 0 { rng.count() } else { 0 };
+            }
+            if v.validate().is_ok() {
+                return v;
+            }
+        }
+    }
+
+    /// Any sequence of merges, unmerges, bumps and unbumps from valid values yields either an
+    /// error or a value whose text and binary forms read back (issue 6).
+    fn any_sequence_reads_back<T: Counters>(seed: u64) {
+        let mut rng = Rng(seed);
+        let (mut ok, mut failed) = (0, 0);
+        let mut state = T::default();
+        for _ in 0..20_000 {
+            let other: T = valid(&mut rng);
+            let mut next = state;
+            let slot = rng.below(T::LEN as u64) as usize;
+            let result = match rng.below(5) {
+                0 => next.merge(&other),
+                1 => next.unmerge(&other),
+                2 => bump(&mut next.as_mut_slice()[slot], T::TYPE_NAME).and_then(|_| next.check()),
+                3 => {
+                    unbump(&mut next.as_mut_slice()[slot], T::TYPE_NAME).and_then(|_| next.check())
+                }
+                _ => {
+                    next = other;
+                    Ok(())
+                }
+            };
+            match result {
+                Ok(()) => {
+                    reads_back(&next);
+                    state = next;
+                    ok += 1;
+                }
+                Err(e) => {
+                    assert!(matches!(
+                        e.kind,
+                        ErrorKind::OutOfRange | ErrorKind::InvalidParameter
+                    ));
+                    failed += 1;
+                }
+            }
+        }
+        // Both outcomes were exercised, so the property was tested, not assumed.
+        assert!(ok > 1000 && failed > 1000, "{ok} ok, {failed} failed");
+    }
+
+    #[test]
+    fn survey_summary_sequences_read_back() {
+        any_sequence_reads_back::<SurveyCounts>(0x5eed);
+    }
+
+    #[test]
+    fn share_state_sequences_read_back() {
+        any_sequence_reads_back::<Share>(0xbeef);
+    }
+
+    /// Splitting the rows anywhere and merging the two states equals one pass; merge is
+    /// commutative and associative, and unmerge undoes it.
+    #[test]
+    fn split_anywhere_then_merge_equals_one_pass() {
+        let mut rng = Rng(7);
+        for _ in 0..200 {
+            let rows: Vec<usize> = (0..rng.below(300))
+                .map(|_| rng.below(11) as usize)
+                .collect();
+            let count = |rows: &[usize]| {
+                let mut s = SurveyCounts::default();
+                for r in rows {
+                    bump(&mut s.counts[*r], "t").unwrap();
+                }
+                s
+            };
+            let whole = count(&rows);
+            let cut = rng.below(rows.len() as u64 + 1) as usize;
+            let cut2 = cut + rng.below((rows.len() - cut) as u64 + 1) as usize;
+            let (a, b, c) = (
+                count(&rows[..cut]),
+                count(&rows[cut..cut2]),
+                count(&rows[cut2..]),
+            );
+            let mut ab_c = a;
+            ab_c.merge(&b).unwrap();
+            ab_c.merge(&c).unwrap();
+            let mut c_ba = c;
+            c_ba.merge(&b).unwrap();
+            c_ba.merge(&a).unwrap();
+            assert_eq!(ab_c, whole);
+            assert_eq!(c_ba, whole);
+            ab_c.unmerge(&b).unwrap();
+            let mut ac = a;
+            ac.merge(&c).unwrap();
+            assert_eq!(ab_c, ac);
+        }
+    }
+
+    /// The parsers never panic on arbitrary bytes or text: a value or a clean error.
+    #[test]
+    fn parsers_never_panic() {
+        let mut rng = Rng(99);
+        let seeds = [
+            SurveyCounts::default().to_text(),
+            Share::default().to_text(),
+            r#"{"version":1,"counts":[1e400,-0,18446744073709551616]}"#.to_string(),
+        ];
+        for _ in 0..20_000 {
+            let len = rng.below(120) as usize;
+            let bytes: Vec<u8> = (0..len).map(|_| rng.below(256) as u8).collect();
+            let _ = SurveyCounts::from_binary(&bytes);
+            let _ = Share::from_binary(&bytes);
+            // Mutations of valid text: flip, drop or insert characters.
+            let mut text: Vec<char> = seeds[rng.below(3) as usize].chars().collect();
+            for _ in 0..1 + rng.below(4) {
+                let at = rng.below(text.len() as u64 + 1) as usize;
+                let c = char::from_u32(rng.below(0x80) as u32).unwrap_or('x');
+                match rng.below(3) {
+                    0 if at < text.len() => text[at] = c,
+                    1 if at < text.len() => {
+                        text.remove(at);
+                    }
+                    _ => text.insert(at, c),
+                }
+            }
+            let text: String = text.into_iter().collect();
+            for result in [
+                SurveyCounts::from_text(&text).err(),
+                Share::from_text(&text).err(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert_eq!(result.kind, ErrorKind::BadText, "{text}");
+            }
+        }
+    }
+}

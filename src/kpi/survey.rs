@@ -335,8 +335,15 @@ mod tests {
         assert_eq!(a, seed_example());
         let mut empty = SurveyCounts::default();
         assert!(empty.unmerge(&b).is_err());
+        // A merge whose total would pass i64::MAX is an error, even when every count fits:
+        // its result could not be read back (issue 6).
         let mut huge = SurveyCounts::default();
         huge.counts[0] = i64::MAX;
+        assert_eq!(
+            huge.clone().merge(&b).unwrap_err().kind,
+            ErrorKind::OutOfRange
+        );
+        huge.counts[0] = i64::MAX - 100;
         assert_eq!(huge.merge(&b).map_err(|e| e.kind), Ok(()));
         assert_eq!(
             huge.merge(&huge.clone()).unwrap_err().kind,

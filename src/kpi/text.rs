@@ -201,7 +201,7 @@ mod tests {
                 .unwrap()
                 .count("hits")
                 .unwrap_err(),
-            "\"hits\" is 1e3, not a whole number."
+            "\"hits\" is 1e+3, not a whole number."
         );
         assert_eq!(
             parse(r#"{"version":1,"hits":-2}"#)
@@ -237,7 +237,7 @@ mod tests {
         let e = echo(&long);
         assert_eq!(e.len(), ECHO_MAX + 3);
         assert_eq!(echo("é"), "é");
-        let multibyte = "é".repeat(100);
+        let multibyte = "é".repeat(2 * ECHO_MAX);
         assert_eq!(echo(&multibyte).chars().count(), ECHO_MAX + 3);
     }
 }

@@ -1,4 +1,7 @@
-"""A table of stored summaries survives pg_dump and pg_restore (custom format) unchanged."""
+"""Stored summaries, and views over every set-returning function, survive pg_dump and
+pg_restore (custom format) unchanged. pg_restore runs with an empty search_path, so a
+materialized view over a function that resolved names through the search_path would be left
+unpopulated (issue 6)."""
 import subprocess
 
 import psycopg
@@ -6,8 +9,40 @@ import psycopg
 from conftest import HOST, PGBIN, PORT, conninfo, fresh_database
 
 
+# One materialized view per set-returning function of the extension.
+MATERIALIZED_VIEWS = {
+    "mv_score_distribution": "SELECT d.* FROM (SELECT rollup(summary) AS s FROM daily_nps) AS t,"
+                             " score_distribution(t.s) AS d",
+}
+
+# Extreme but valid values: the largest counts whose total still fits in a bigint.
+EXTREMES = [
+    '{"version":1,"counts":[9223372036854775807,0,0,0,0,0,0,0,0,0,0]}',
+    '{"version":1,"counts":[0,0,0,0,0,4611686018427387903,0,0,0,0,4611686018427387904]}',
+    '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,1]}',
+]
+
+
+def set_returning_functions(conn):
+    return {r[0] for r in conn.execute(
+        """SELECT p.proname FROM pg_proc p
+           JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+           JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
+           WHERE p.proretset""")}
+
+
 def test_pg_dump_and_restore(db, tmp_path):
     with psycopg.connect(conninfo(db), autocommit=True) as conn:
+        assert set_returning_functions(conn) == {v[3:] for v in MATERIALIZED_VIEWS}, \
+            "every set-returning function needs a materialized view in this test"
+        for view, query in MATERIALIZED_VIEWS.items():
+            conn.execute(f"CREATE MATERIALIZED VIEW {view} AS {query}")
+        conn.execute("CREATE TABLE extremes (s survey_summary)")
+        for value in EXTREMES:
+            conn.execute("INSERT INTO extremes VALUES (%s)", (value,))
+        views_before = {v: conn.execute(f"SELECT * FROM {v} ORDER BY 1").fetchall()
+                        for v in MATERIALIZED_VIEWS}
+        extremes_before = conn.execute("SELECT s::text FROM extremes ORDER BY 1").fetchall()
         before = conn.execute("SELECT day, summary::text FROM daily_nps ORDER BY day").fetchall()
     assert len(before) == 365
     dump = tmp_path / "demo.dump"
@@ -19,6 +54,9 @@ def test_pg_dump_and_restore(db, tmp_path):
     subprocess.run([str(PGBIN / "pg_restore"), *common, "-d", target, "--exit-on-error", str(dump)],
                    check=True)
     with psycopg.connect(conninfo(target), autocommit=True) as conn:
+        for view in MATERIALIZED_VIEWS:
+            assert conn.execute(f"SELECT * FROM {view} ORDER BY 1").fetchall() == views_before[view]
+        assert conn.execute("SELECT s::text FROM extremes ORDER BY 1").fetchall() == extremes_before
         after = conn.execute("SELECT day, summary::text FROM daily_nps ORDER BY day").fetchall()
         rolled = conn.execute("SELECT nps(rollup(summary)) FROM daily_nps").fetchone()[0]
         direct = conn.execute(

@@ -27,3 +27,26 @@ JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
 WHERE p.proname IN ('nps', 'csat', 'ces', 'nps_margin', 'mean_score', 'responses',
                     'promoters', 'passives', 'detractors', 'score_count')
 ORDER BY 1;
+
+-- Every type of the extension has = (hashable) and a default hash operator class, so DISTINCT,
+-- GROUP BY and UNION work on stored values.
+SELECT t.oid::regtype AS type,
+       EXISTS (SELECT 1 FROM pg_operator o
+               WHERE o.oprname = '=' AND o.oprleft = t.oid AND o.oprright = t.oid
+                 AND o.oprcanhash) AS hashable_eq,
+       EXISTS (SELECT 1 FROM pg_operator o
+               WHERE o.oprname = '<>' AND o.oprleft = t.oid AND o.oprright = t.oid) AS ne,
+       EXISTS (SELECT 1 FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod
+               WHERE am.amname = 'hash' AND c.opcintype = t.oid AND c.opcdefault) AS hash_opclass
+FROM pg_type t
+JOIN pg_depend d ON d.objid = t.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
+WHERE t.typtype = 'b'
+ORDER BY 1::text;
+
+-- Nothing runs with its owner's rights.
+SELECT count(*) AS security_definer_functions
+FROM pg_proc p
+JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
+WHERE p.prosecdef;
