@@ -30,7 +30,8 @@ RELEASED_SCRIPTS := $(wildcard sql/released/*.sql)
 PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
 PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
 
-.PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench clean
+.PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench package \
+        test-package load clean
 
 setup:
 	@scripts/setup.sh
@@ -90,6 +91,26 @@ test-clients: install
 bench: install
 	@scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
 	CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N)
+
+# A Debian package of the release build: target/postgresql-15-csmetrics_<version>_amd64.deb.
+package: install
+	@scripts/package-deb.sh $(PKG_DIR) target
+
+# Installs that package with apt-get into the system PostgreSQL and creates the extension from
+# it in a throwaway cluster. Runs on its own: it changes the machine's packages.
+test-package: package
+	@DEB=$$(ls -t target/postgresql-15-csmetrics_*.deb | head -1); \
+	    echo "test-package: apt-get install ./$$DEB"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall ./$$DEB >/dev/null && \
+	    dpkg -L postgresql-15-csmetrics | grep -E 'csmetrics(\.so|.*\.sql|\.control)$$'
+	@rm -f $(INSTALLED)
+	@scripts/cluster.sh stop /tmp/csmetrics-package; rm -rf /tmp/csmetrics-package
+	@scripts/cluster.sh start /tmp/csmetrics-package 54333
+	@$(PG_BIN)/psql -X -q -h /tmp/csmetrics-package -p 54333 -U postgres -d postgres -v ON_ERROR_STOP=1 \
+	    -c "CREATE EXTENSION csmetrics VERSION '0.1.0'" -c "ALTER EXTENSION csmetrics UPDATE" \
+	    -c "SELECT extversion, nps(x) FROM pg_extension, (VALUES (10), (9), (0)) AS t(x) WHERE extname = 'csmetrics' GROUP BY 1"
+	@scripts/cluster.sh stop /tmp/csmetrics-package
+	@echo "test-package: the package installs, creates and upgrades the extension"
 
 clean:
 	-@scripts/cluster.sh stop $(DEMO_DIR)

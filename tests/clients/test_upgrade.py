@@ -21,7 +21,9 @@ CATALOG = {
         SELECT p.oid::regprocedure::text, p.prorettype::regtype::text, p.prokind, p.provolatile,
                p.proparallel, p.proisstrict, p.proretset, p.prosecdef, p.proleakproof,
                coalesce(p.proargnames::text, ''), l.lanname,
-               CASE WHEN l.lanname = 'c' THEN p.prosrc ELSE md5(p.prosrc) END,
+               CASE WHEN l.lanname = 'c' THEN p.prosrc
+                    ELSE md5(replace(p.prosrc, p.pronamespace::regnamespace::text || '.', '@extschema@.'))
+               END,
                coalesce(p.probin, ''), coalesce(p.proconfig::text, ''), p.procost, p.prorows,
                coalesce(obj_description(p.oid, 'pg_proc'), '')
         FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
@@ -70,6 +72,10 @@ MEMBERS = """CREATE TEMP VIEW members AS
 
 def catalog(dbname):
     with psycopg.connect(conninfo(dbname), autocommit=True) as conn:
+        # Names print the same whichever schema the extension is in.
+        schema = conn.execute("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                              "WHERE extname = 'csmetrics'").fetchone()[0]
+        conn.execute(f"SET search_path = {schema}, pg_catalog")
         conn.execute(MEMBERS)
         return {name: sorted(map(tuple, conn.execute(sql).fetchall()))
                 for name, sql in CATALOG.items()}

@@ -1,0 +1,131 @@
+"""SQL fuzzing: thousands of malformed literals of every csmetrics type, through the text input
+functions and through COPY (FORMAT binary). Each is either an error of class 22 (data
+exception) or a value that reads back to itself; the server never crashes (its start time is
+unchanged afterwards)."""
+import random
+import struct
+
+import psycopg
+import pytest
+
+from conftest import conninfo
+
+# A valid value of every type the extension defines, as a query. A new type must add one:
+# test_every_type_is_fuzzed fails until it does.
+SAMPLES = {
+    "survey_summary": "SELECT survey_agg(x) FROM (VALUES (1), (5), (10), (10)) AS t(x)",
+    "share_state": "SELECT '{\"version\":1,\"hits\":1,\"total\":2}'::share_state",
+}
+
+TEXT_CASES = 1500
+BINARY_CASES = 800
+ALPHABET = list('{}[]":,-+.eE0123456789 \t\n\\/') + ["é", "\u2028", "\\u0000", "null", "true",
+                                                      "9223372036854775808", "1e400", "-0"]
+
+
+def types_of_extension(conn):
+    return {r[0] for r in conn.execute(
+        """SELECT t.typname FROM pg_type t
+           JOIN pg_depend d ON d.objid = t.oid AND d.deptype = 'e'
+           JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
+           WHERE t.typtype = 'b'""")}
+
+
+def mutate_text(rng, valid):
+    kind = rng.randrange(6)
+    if kind == 0:  # random junk
+        return "".join(rng.choice(ALPHABET) for _ in range(rng.randrange(1, 60)))
+    if kind == 1:  # truncated
+        return valid[: rng.randrange(len(valid))]
+    if kind == 2:  # deeply nested
+        depth = rng.choice([10, 200, 5000])
+        return "[" * depth + "]" * depth
+    if kind == 3:  # long
+        return valid[:-1] + "," + '"x":' + "9" * rng.choice([50, 5000, 200000]) + "}"
+    chars = list(valid)
+    for _ in range(rng.randrange(1, 5)):  # point mutations
+        at = rng.randrange(len(chars) + 1)
+        op = rng.randrange(3)
+        if op == 0 and at < len(chars):
+            chars[at] = rng.choice(ALPHABET)
+        elif op == 1 and at < len(chars):
+            del chars[at]
+        else:
+            chars.insert(at, rng.choice(ALPHABET))
+    return "".join(chars)
+
+
+def mutate_binary(rng, valid):
+    data = bytearray(valid)
+    kind = rng.randrange(5)
+    if kind == 0:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(0, 120)))
+    if kind == 1:
+        return bytes(data[: rng.randrange(len(data) + 1)])
+    if kind == 2:
+        return bytes(data) + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 20)))
+    for _ in range(rng.randrange(1, 4)):
+        if data:
+            data[rng.randrange(len(data))] = rng.randrange(256)
+    return bytes(data)
+
+
+def copy_binary_row(value: bytes) -> bytes:
+    """A COPY (FORMAT binary) stream of one row with one field."""
+    return (b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+            + struct.pack("!hi", 1, len(value)) + value + struct.pack("!h", -1))
+
+
+@pytest.fixture(scope="module")
+def started(db):
+    with psycopg.connect(conninfo(db)) as conn:
+        return conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0]
+
+
+def test_every_type_is_fuzzed(conn):
+    assert types_of_extension(conn) == set(SAMPLES)
+
+
+@pytest.mark.parametrize("type_name", sorted(SAMPLES))
+def test_text_input(conn, type_name, started):
+    rng = random.Random(f"text-{type_name}")
+    valid = conn.execute(f"SELECT ({SAMPLES[type_name]})::text").fetchone()[0]
+    errors = 0
+    for _ in range(TEXT_CASES):
+        literal = mutate_text(rng, valid)
+        try:
+            same = conn.execute(f"SELECT (%s::text::{type_name})::text::{type_name} = %s::text::{type_name}",
+                                (literal, literal)).fetchone()[0]
+            assert same, literal
+        except psycopg.errors.DataError as e:  # SQLSTATE class 22
+            assert e.diag.sqlstate.startswith("22"), (literal, e.diag.sqlstate)
+            assert len(e.diag.message_primary) < 400
+            errors += 1
+    assert errors > TEXT_CASES // 2
+
+
+@pytest.mark.parametrize("type_name", sorted(SAMPLES))
+def test_binary_copy(conn, type_name, started):
+    rng = random.Random(f"binary-{type_name}")
+    valid = conn.execute(f"SELECT {type_name}_send(({SAMPLES[type_name]}))").fetchone()[0]
+    conn.execute(f"CREATE TEMP TABLE fuzz_{type_name} (v {type_name})")
+    errors = 0
+    for _ in range(BINARY_CASES):
+        value = mutate_binary(rng, valid)
+        try:
+            with conn.cursor().copy(f"COPY fuzz_{type_name} FROM STDIN (FORMAT binary)") as copy:
+                copy.write(copy_binary_row(value))
+        except psycopg.errors.DataError as e:
+            assert e.diag.sqlstate.startswith("22"), (value, e.diag.sqlstate)
+            errors += 1
+    # Whatever was accepted reads back through both forms.
+    rows, round_trips = conn.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE v::text::{type_name} = v) FROM fuzz_{type_name}"
+    ).fetchone()
+    assert rows == round_trips == BINARY_CASES - errors
+    assert errors > BINARY_CASES // 2
+
+
+def test_server_still_up(db, started):
+    with psycopg.connect(conninfo(db)) as conn:
+        assert conn.execute("SELECT pg_postmaster_start_time()").fetchone()[0] == started
