@@ -92,6 +92,15 @@ bench: install
 	@scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
 	CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N)
 
+# pgbench, 8 clients for 60 s, over every KPI query in bench/load/ on the demo database: no
+# failed transaction, and the backends' memory flat (printed after 5 s and at the end).
+load: install
+	@scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
+	@$(PSQL_DEMO) -d postgres -tA -c "SELECT 1 FROM pg_database WHERE datname = 'csmetrics_demo'" | grep -q 1 \
+	    || $(PG_BIN)/createdb -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres csmetrics_demo
+	@$(PSQL_DEMO) -d csmetrics_demo -v ON_ERROR_STOP=1 -f demo/setup.sql
+	.venv/bin/python bench/load.py --host $(DEMO_DIR) --port $(DEMO_PORT) --pgbin $(PG_BIN)
+
 # A Debian package of the release build: target/postgresql-15-csmetrics_<version>_amd64.deb.
 package: install
 	@scripts/package-deb.sh $(PKG_DIR) target
