@@ -185,30 +185,17 @@ mod tests {
     use crate::kpi::share::Share;
     use crate::kpi::survey::SurveyCounts;
 
-    /// A small deterministic generator (xorshift64*): property tests without a dependency.
-    struct Rng(u64);
+    use crate::kpi::testing::Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-        /// A count that is often at an edge: 0, 1, 2^62, i64::MAX - 1, i64::MAX.
-        fn count(&mut self) -> i64 {
-            const EDGES: [i64; 6] = [0, 1, 2, 1 << 62, i64::MAX - 1, i64::MAX];
-            if self.below(2) == 0 {
-                EDGES[self.below(6) as usize]
-            } else {
-                self.below(1000) as i64
-            }
+    /// A count that is often at an edge: 0, 1, 2^62, i64::MAX - 1, i64::MAX.
+    fn edge_count(rng: &mut Rng) -> i64 {
+        const EDGES: [i64; 6] = [0, 1, 2, 1 << 62, i64::MAX - 1, i64::MAX];
+        if rng.below(2) == 0 {
+            EDGES[rng.below(6) as usize]
+        } else {
+            rng.below(1000) as i64
         }
     }
-
     /// Whatever a state-producing step returns when it succeeds reads back through both forms.
     fn reads_back<T: Counters>(value: &T) {
         assert_eq!(
@@ -228,7 +215,11 @@ mod tests {
         loop {
             let mut v = T::default();
             for c in v.as_mut_slice() {
-                *c = if rng.below(3) == 0 { rng.count() } else { 0 };
+                *c = if rng.below(3) == 0 {
+                    edge_count(rng)
+                } else {
+                    0
+                };
             }
             if v.validate().is_ok() {
                 return v;

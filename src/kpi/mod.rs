@@ -7,4 +7,6 @@ pub mod scale;
 pub mod share;
 pub mod summary;
 pub mod survey;
+#[cfg(test)]
+pub mod testing;
 pub mod text;

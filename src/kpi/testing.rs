@@ -1,0 +1,110 @@
+//! Property checks every summary type must pass, for the unit tests of each family
+//! (`cargo test`): a small deterministic generator and the laws of [`Summary`].
+
+use std::fmt::Debug;
+
+use super::error::ErrorKind;
+use super::summary::Summary;
+
+/// A small deterministic generator (xorshift64*): property tests without a dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
+    }
+
+    pub fn bytes(&mut self, max_len: usize) -> Vec<u8> {
+        let len = self.below(max_len as u64 + 1) as usize;
+        (0..len).map(|_| self.below(256) as u8).collect()
+    }
+}
+
+/// The laws of a summary type, on values from `generate` (which should produce a variety of
+/// small, empty and edge-case values):
+/// - text and binary forms read back to an equal value, and the binary form is canonical;
+/// - merge is commutative and associative, and merging the empty value changes nothing;
+/// - arbitrary bytes, truncations and mutations of valid binary forms, and mutations of valid
+///   text are either a value (which then round-trips) or a clean error, never a panic.
+pub fn check_summary_laws<T, G>(seed: u64, mut generate: G)
+where
+    T: Summary + Clone + PartialEq + Debug,
+    G: FnMut(&mut Rng) -> T,
+{
+    let mut rng = Rng(seed);
+    for _ in 0..300 {
+        let (a, b, c) = (generate(&mut rng), generate(&mut rng), generate(&mut rng));
+        for v in [&a, &b, &c] {
+            let bytes = v.to_binary();
+            let back = T::from_binary(&bytes).expect("binary form reads back");
+            assert_eq!(&back, v);
+            assert_eq!(back.to_binary(), bytes, "binary form is canonical");
+            assert_eq!(
+                &T::from_text(&v.to_text()).expect("text form reads back"),
+                v
+            );
+        }
+        let mut ab = a.clone();
+        let mut ba = b.clone();
+        if ab.merge_checked(&b).is_ok() && ba.merge_checked(&a).is_ok() {
+            assert_eq!(ab.to_binary(), ba.to_binary(), "merge is commutative");
+            let mut ab_c = ab.clone();
+            let mut bc = b.clone();
+            if ab_c.merge_checked(&c).is_ok() && bc.merge_checked(&c).is_ok() {
+                let mut a_bc = a.clone();
+                a_bc.merge_checked(&bc).expect("associative merge succeeds");
+                assert_eq!(ab_c.to_binary(), a_bc.to_binary(), "merge is associative");
+            }
+        }
+        let mut with_empty = a.clone();
+        with_empty
+            .merge_checked(&T::default())
+            .expect("merging nothing succeeds");
+        assert_eq!(with_empty, a);
+
+        // Hostile input: never a panic; anything accepted round-trips.
+        let mut bytes = a.to_binary();
+        match rng.below(3) {
+            0 => bytes = rng.bytes(64),
+            1 => bytes.truncate(rng.below(bytes.len() as u64) as usize),
+            _ => {
+                for _ in 0..1 + rng.below(3) {
+                    let at = rng.below(bytes.len() as u64) as usize;
+                    if let Some(byte) = bytes.get_mut(at) {
+                        *byte = rng.below(256) as u8;
+                    }
+                }
+            }
+        }
+        match T::from_binary(&bytes) {
+            Ok(v) => assert_eq!(T::from_binary(&v.to_binary()).as_ref(), Ok(&v)),
+            Err(e) => assert_eq!(e.kind, ErrorKind::BadBinary),
+        }
+        let mut text: Vec<char> = a.to_text().chars().collect();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(text.len() as u64 + 1) as usize;
+            let c = char::from_u32(rng.below(0x7f) as u32).unwrap_or('x');
+            if at < text.len() && rng.below(2) == 0 {
+                text[at] = c;
+            } else {
+                text.insert(at, c);
+            }
+        }
+        let text: String = text.into_iter().collect();
+        if let Err(e) = T::from_text(&text) {
+            assert_eq!(e.kind, ErrorKind::BadText, "{text}");
+        }
+    }
+}
