@@ -6,6 +6,7 @@
 //! counters it has and what its text form looks like.
 
 use super::error::{ErrorKind, KpiError, KpiResult};
+use super::summary::payload_of;
 
 /// A `#[repr(C)]` struct made only of `i64` counters, stored inline in a PostgreSQL varlena.
 ///
@@ -97,24 +98,15 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
                 ),
             )
         };
-        if bytes.first() != Some(&Self::VERSION) {
-            return Err(bad(match bytes.first() {
-                Some(v) => format!("Format version {v} is not supported."),
-                None => "The value is empty.".to_string(),
-            }));
-        }
-        if bytes.len() != expected {
+        let payload = payload_of(bytes, Self::VERSION).map_err(bad)?;
+        if payload.len() != expected - 1 {
             return Err(bad(format!(
                 "The value has {} bytes; {expected} were expected.",
                 bytes.len()
             )));
         }
         let mut state = Self::default();
-        for (slot, chunk) in state
-            .as_mut_slice()
-            .iter_mut()
-            .zip(bytes[1..].chunks_exact(8))
-        {
+        for (slot, chunk) in state.as_mut_slice().iter_mut().zip(payload.chunks_exact(8)) {
             let mut be = [0u8; 8];
             be.copy_from_slice(chunk);
             *slot = i64::from_be_bytes(be);

@@ -67,14 +67,8 @@ pub trait Summary: Sized + Default + 'static {
                 ),
             )
         };
-        match bytes.first() {
-            None => return Err(bad("The value is empty.".to_string())),
-            Some(v) if *v != Self::VERSION => {
-                return Err(bad(format!("Format version {v} is not supported.")))
-            }
-            Some(_) => {}
-        }
-        let value = Self::read_payload(&bytes[1..]).map_err(bad)?;
+        let payload = payload_of(bytes, Self::VERSION).map_err(bad)?;
+        let value = Self::read_payload(payload).map_err(bad)?;
         value.validate().map_err(bad)?;
         Ok(value)
     }
@@ -91,6 +85,18 @@ pub trait Summary: Sized + Default + 'static {
                 "Merge fewer summaries at a time, or check the summaries for corrupt counts.",
             )
         })
+    }
+}
+
+/// The payload of a binary form after its version byte, which must be `version`; the error is
+/// a DETAIL sentence. Every binary form of the extension starts this way.
+pub fn payload_of(bytes: &[u8], version: u8) -> Result<&[u8], String> {
+    match bytes.split_first() {
+        None => Err("The value is empty.".to_string()),
+        Some((v, _)) if *v != version => Err(format!(
+            "Format version {v} is not supported; this version of csmetrics reads version {version}."
+        )),
+        Some((_, payload)) => Ok(payload),
     }
 }
 
