@@ -5,7 +5,7 @@
 //! pgrx's typed `#[pg_extern]` wrappers cannot express without copying or serializing it on
 //! every row. Their SQL declarations are hand-written in `sql/`, where the API can be read.
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use pgrx::{PgLogLevel, PgSqlErrorCode};
@@ -22,7 +22,8 @@ macro_rules! pg_function {
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::pg_sys::Datum {
-            $crate::pg::fmgr::set_current_function(stringify!($name));
+            static NAME: &str = stringify!($name);
+            $crate::pg::fmgr::set_current_function(&NAME);
             #[allow(unused_unsafe)]
             unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
         }
@@ -39,16 +40,26 @@ macro_rules! pg_function {
 }
 pub(crate) use pg_function;
 
-thread_local! {
-    /// The C function running now, for the LOCATION line of its errors. Set on every call:
-    /// a store to a thread-local, far cheaper than anything else a call does.
-    static CURRENT_FUNCTION: Cell<&'static str> = const { Cell::new("csmetrics") };
-}
+/// The C function running now, for the LOCATION line of its errors. Set on every call, so it
+/// must cost nothing: a plain static, not a thread-local (which in a shared library is a call
+/// to `__tls_get_addr`). A backend runs one function at a time on one thread; pgrx refuses
+/// calls from any other thread.
+static CURRENT_FUNCTION: AtomicPtr<&'static str> = AtomicPtr::new(std::ptr::null_mut());
 
 #[doc(hidden)]
 #[inline(always)]
-pub fn set_current_function(name: &'static str) {
-    CURRENT_FUNCTION.with(|f| f.set(name));
+pub fn set_current_function(name: &'static &'static str) {
+    CURRENT_FUNCTION.store(name as *const &str as *mut &str, Ordering::Relaxed);
+}
+
+fn current_function() -> &'static str {
+    let name = CURRENT_FUNCTION.load(Ordering::Relaxed);
+    if name.is_null() {
+        "csmetrics"
+    } else {
+        // SAFETY: only ever set from a `&'static &'static str`.
+        unsafe { *name }
+    }
 }
 
 /// Text as PostgreSQL may print it: no NUL (it would cut a C string short), in the server
@@ -79,7 +90,7 @@ pub fn raise(error: Box<KpiError>) -> ! {
         hint,
         ..
     } = *error;
-    let function = CURRENT_FUNCTION.with(Cell::get);
+    let function = current_function();
     pgrx::pg_sys::panic::ErrorReport::new(code, printable(message), function)
         .set_detail(printable(detail))
         .set_hint(printable(hint))
