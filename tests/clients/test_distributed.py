@@ -1,10 +1,12 @@
 """Distributed aggregation the way Citus does it, on loopback shards through postgres_fdw.
 
-Two shard databases hold disjoint answers. The coordinator pushes `survey_agg()` down to each
-shard (the extension is declared shippable), receives the partial states as text over the
-wire, and merges them with `rollup()`. The answer must equal aggregating all raw answers in one
-place, and the plan must show the aggregate running remotely.
+Two shard databases hold disjoint rows of every family's data. The coordinator pushes each
+family's two-step aggregate down to each shard (the extension is declared shippable), receives
+the partial summaries as text over the wire, and merges them with `rollup()`. The answer must
+equal aggregating all rows in one place, and the plan must show the aggregate running remotely.
 """
+from dataclasses import dataclass
+
 import psycopg
 import pytest
 
@@ -13,16 +15,41 @@ from conftest import HOST, PORT, conninfo, fresh_database
 SHARDS = 2
 
 
+@dataclass
+class Family:
+    """One family's distributed check: `rows` (SQL selecting its columns, with `:shard`
+    standing for the shard number) fills table `table` on each shard; `partial` is the
+    two-step aggregate over it, `reads` the accessors applied to the merged summary `s`."""
+    table: str
+    columns: str
+    rows: str
+    partial: str
+    reads: list
+
+
+FAMILIES = {
+    "survey": Family(
+        table="answers", columns="score integer",
+        rows="""SELECT CASE WHEN random() < 0.05 THEN NULL ELSE floor(random() * 11)::int END
+                FROM generate_series(1, 20000 * :shard)""",
+        partial="survey_agg(score)",
+        reads=["s::text", "nps(s)", "nps_margin(s)"]),
+}
+
+
+def foreign(table, shard):
+    return f"{table}_{shard}"
+
+
 @pytest.fixture(scope="module")
 def coordinator():
     for shard in range(1, SHARDS + 1):
         name = fresh_database(f"csm_shard_{shard}", demo=False)
         with psycopg.connect(conninfo(name), autocommit=True) as conn:
             conn.execute(f"SELECT setseed(0.{shard})")
-            conn.execute("""CREATE TABLE answers AS
-                            SELECT CASE WHEN random() < 0.05 THEN NULL
-                                        ELSE floor(random() * 11)::int END AS score
-                            FROM generate_series(1, 20000 * %s)""", (shard,))
+            for f in FAMILIES.values():
+                conn.execute(f"CREATE TABLE {f.table} ({f.columns})")
+                conn.execute(f"INSERT INTO {f.table} " + f.rows.replace(":shard", str(shard)))
     coord = fresh_database("csm_coordinator", demo=False)
     with psycopg.connect(conninfo(coord), autocommit=True) as conn:
         conn.execute("CREATE EXTENSION postgres_fdw")
@@ -31,13 +58,41 @@ def coordinator():
                              OPTIONS (host '{HOST}', port '{PORT}', dbname 'csm_shard_{shard}',
                                       extensions 'csmetrics')""")
             conn.execute(f"CREATE USER MAPPING FOR postgres SERVER shard_{shard} OPTIONS (user 'postgres')")
-            conn.execute(f"""CREATE FOREIGN TABLE answers_{shard} (score integer)
-                             SERVER shard_{shard} OPTIONS (table_name 'answers')""")
+            for f in FAMILIES.values():
+                conn.execute(f"""CREATE FOREIGN TABLE {foreign(f.table, shard)} ({f.columns})
+                                 SERVER shard_{shard} OPTIONS (table_name '{f.table}')""")
     return coord
 
 
-PARTIALS = " UNION ALL ".join(f"SELECT survey_agg(score) AS s FROM answers_{n}"
+def partials(f):
+    return " UNION ALL ".join(f"SELECT {f.partial} AS s FROM {foreign(f.table, n)}"
                               for n in range(1, SHARDS + 1))
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_partial_summaries_are_computed_on_the_shards(coordinator, family):
+    f = FAMILIES[family]
+    with psycopg.connect(conninfo(coordinator)) as conn:
+        plan = "\n".join(r[0] for r in conn.execute(
+            f"EXPLAIN (VERBOSE, COSTS OFF) SELECT rollup(s) FROM ({partials(f)}) AS p"))
+    assert plan.count("Remote SQL: SELECT public.") == SHARDS, plan
+    assert f"FROM public.{f.table}" in plan
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_rollup_of_shard_summaries_equals_all_rows_in_one_place(coordinator, family):
+    f = FAMILIES[family]
+    reads = ", ".join(f.reads)
+    with psycopg.connect(conninfo(coordinator)) as conn:
+        distributed = conn.execute(
+            f"SELECT {reads} FROM (SELECT rollup(s) AS s FROM ({partials(f)}) AS p) AS t").fetchone()
+        conn.execute(f"CREATE TEMP TABLE everything AS " + " UNION ALL ".join(
+            f"SELECT * FROM {foreign(f.table, n)}" for n in range(1, SHARDS + 1)))
+        central = conn.execute(
+            f"SELECT {reads} FROM (SELECT {f.partial} AS s FROM everything) AS t").fetchone()
+    assert distributed == central
+    assert None not in central
+
 
 # The README's example, word for word.
 README_QUERY = """SELECT nps(rollup(s))
@@ -47,34 +102,15 @@ FROM (SELECT survey_agg(score) AS s FROM answers_1
 """
 
 
-def test_partial_states_are_computed_on_the_shards(coordinator):
+def test_readme_example_and_plain_sql(coordinator):
     with psycopg.connect(conninfo(coordinator)) as conn:
-        plan = "\n".join(r[0] for r in conn.execute(
-            f"EXPLAIN (VERBOSE, COSTS OFF) SELECT rollup(s) FROM ({PARTIALS}) AS p"))
-    for shard in range(1, SHARDS + 1):
-        assert "Remote SQL: SELECT public.survey_agg(score) FROM public.answers" in plan, plan
-
-
-def test_rollup_of_shard_states_equals_all_answers_in_one_place(coordinator):
-    with psycopg.connect(conninfo(coordinator)) as conn:
-        distributed = conn.execute(
-            f"SELECT rollup(s)::text, nps(rollup(s)), nps_margin(rollup(s)) FROM ({PARTIALS}) AS p"
-        ).fetchone()
-    # The same answers pulled into one table and aggregated there, and counted in plain SQL.
-    with psycopg.connect(conninfo(coordinator)) as conn:
-        conn.execute("CREATE TEMP TABLE everything AS " + " UNION ALL ".join(
-            f"SELECT score FROM answers_{n}" for n in range(1, SHARDS + 1)))
-        central = conn.execute(
-            "SELECT survey_agg(score)::text, nps(score), nps_margin(survey_agg(score)) FROM everything"
-        ).fetchone()
+        nps = conn.execute(README_QUERY).fetchone()[0]
         promoters, detractors, answers = conn.execute(
             "SELECT count(*) FILTER (WHERE score >= 9), count(*) FILTER (WHERE score <= 6),"
-            " count(score) FROM everything").fetchone()
-    assert distributed == central
-    with psycopg.connect(conninfo(coordinator)) as conn:
-        assert conn.execute(README_QUERY).fetchone()[0] == central[1]
+            " count(score) FROM (SELECT score FROM answers_1 UNION ALL SELECT score FROM answers_2) AS a"
+        ).fetchone()
     assert 55000 < answers < 60000  # 60,000 rows, about 5% of them NULL
-    assert distributed[1] == pytest.approx(100.0 * (promoters - detractors) / answers, abs=1e-12)
+    assert nps == pytest.approx(100.0 * (promoters - detractors) / answers, abs=1e-12)
 
 
 def test_grouped_aggregate_is_shipped_whole(coordinator):
