@@ -73,3 +73,120 @@ BEGIN
     ANALYZE;
 END
 $$;
+
+-- The rest of the business, for the revenue, customer, engagement and health KPIs. Plain
+-- tables as a SaaS company has them; generated once, deterministically, from the accounts and
+-- users above.
+CREATE TABLE IF NOT EXISTS subscription_months (   -- one row per subscription and month
+    account_id  integer NOT NULL REFERENCES accounts,
+    month       date NOT NULL,
+    mrr         numeric(12, 2) NOT NULL
+);
+CREATE TABLE IF NOT EXISTS account_lifecycle (     -- when each account started and left
+    account_id  integer PRIMARY KEY REFERENCES accounts,
+    started_on  date NOT NULL,
+    ended_on    date                               -- NULL: still a customer
+);
+CREATE TABLE IF NOT EXISTS events (                -- product activity (no foreign keys: bulk)
+    user_id     integer NOT NULL,
+    account_id  integer NOT NULL,
+    occurred_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS user_onboarding (
+    user_id      integer PRIMARY KEY REFERENCES users,
+    signed_up_at timestamptz NOT NULL,
+    activated_at timestamptz,                      -- NULL: not (yet) activated
+    value_at     timestamptz                       -- first value event; NULL: not reached
+);
+CREATE TABLE IF NOT EXISTS tickets (
+    ticket_id   integer PRIMARY KEY,
+    account_id  integer NOT NULL REFERENCES accounts,
+    opened_at   timestamptz NOT NULL,
+    resolved    boolean NOT NULL,
+    resolved_on_first_contact boolean NOT NULL
+);
+CREATE TABLE IF NOT EXISTS orders (
+    order_id    integer PRIMARY KEY,
+    account_id  integer NOT NULL REFERENCES accounts,
+    ordered_at  timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS licenses (
+    account_id  integer NOT NULL REFERENCES accounts,
+    valid       tstzrange NOT NULL,
+    seats       integer NOT NULL
+);
+CREATE TABLE IF NOT EXISTS account_signals (       -- health signals counted per account
+    account_id  integer NOT NULL REFERENCES accounts,
+    signal      text NOT NULL,
+    amount      double precision NOT NULL
+);
+CREATE TABLE IF NOT EXISTS health_model (weights jsonb NOT NULL);
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM subscription_months) THEN
+        RETURN;
+    END IF;
+    PERFORM setseed(0.24);
+    -- Accounts start in their sign-up month; about one in four churns, and some of those come
+    -- back after a gap; plans expand now and then; one in ten has a second subscription.
+    INSERT INTO subscription_months
+    SELECT a.account_id, m.month,
+           round((CASE a.plan WHEN 'starter' THEN 49 WHEN 'growth' THEN 199 ELSE 999 END)
+                 * (1 + 0.25 * floor(extract(month FROM m.month) / (4 + a.account_id % 5)))
+                 * (CASE WHEN a.account_id % 10 = 0 AND s.sub = 2 THEN 0.2 ELSE 1 END), 2)
+    FROM accounts a
+    CROSS JOIN LATERAL (SELECT date_trunc('month', a.signed_up)::date AS first_month,
+                               (a.account_id * 37) % 4 = 0 AS churns,
+                               (a.account_id * 11) % 3 = 0 AS returns) AS p
+    CROSS JOIN LATERAL generate_series(p.first_month, date '2025-12-01', interval '1 month') AS g(m)
+    CROSS JOIN LATERAL (SELECT g.m::date AS month) AS m
+    CROSS JOIN LATERAL generate_series(1, CASE WHEN a.account_id % 10 = 0 THEN 2 ELSE 1 END) AS s(sub)
+    WHERE NOT (p.churns AND m.month >= p.first_month + (2 + a.account_id % 5) * interval '1 month'
+               AND NOT (p.returns AND m.month >= p.first_month + (5 + a.account_id % 4) * interval '1 month'));
+
+    INSERT INTO account_lifecycle
+    SELECT account_id, min(month),
+           CASE WHEN max(month) < date '2025-12-01' THEN (max(month) + interval '1 month')::date END
+    FROM subscription_months GROUP BY account_id;
+
+    -- Each user is active on a share of days that depends on the user (0 to 60%).
+    INSERT INTO events
+    SELECT u.user_id, u.account_id,
+           timestamptz '2025-01-01 00:00+00' + d * interval '1 day' + random() * interval '1 day'
+    FROM users u, generate_series(0, 364) AS d
+    WHERE random() < ((u.user_id * 7919) % 100) / 800.0;
+
+    INSERT INTO user_onboarding
+    SELECT user_id, s.at,
+           CASE WHEN random() < 0.75 THEN s.at + random() * interval '20 days' END,
+           CASE WHEN random() < 0.7 THEN s.at + random() * interval '40 days' END
+    FROM users, LATERAL (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '330 days' AS at) AS s;
+
+    INSERT INTO tickets
+    SELECT t, 1 + (t * 13) % 200, timestamptz '2025-01-01 00:00+00' + random() * interval '365 days',
+           r.resolved, r.resolved AND random() < 0.7
+    FROM generate_series(1, 3000) AS t, LATERAL (SELECT random() < 0.9 AS resolved) AS r;
+
+    INSERT INTO orders
+    SELECT o, 1 + floor(random() * 200)::int, timestamptz '2025-01-01 00:00+00' + random() * interval '365 days'
+    FROM generate_series(1, 1200) AS o;
+
+    INSERT INTO licenses
+    SELECT account_id, tstzrange(started_on::timestamptz, ended_on::timestamptz, '[)'),
+           5 * (1 + account_id % 8)
+    FROM account_lifecycle;
+
+    INSERT INTO account_signals
+    SELECT account_id, 'logins', count(*)::float8 FROM events
+    WHERE occurred_at >= timestamptz '2025-12-01 00:00+00' GROUP BY account_id;
+    INSERT INTO account_signals
+    SELECT account_id, 'cs_engagements', (account_id * 7) % 6 FROM accounts;
+    INSERT INTO account_signals
+    SELECT account_id, 'unresolved_tickets', count(*) FILTER (WHERE NOT resolved)
+    FROM tickets GROUP BY account_id;
+    INSERT INTO health_model
+    VALUES ('{"logins": 0.5, "cs_engagements": 10, "unresolved_tickets": -20}');
+    ANALYZE;
+END
+$$;
