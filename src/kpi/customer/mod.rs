@@ -1,0 +1,6 @@
+//! The customer family: FCR, activation and conversion, customer churn and retention, active
+//! customers, time to value and repeat purchases (issue 8).
+
+pub mod active;
+pub mod churn;
+pub mod rates;
