@@ -60,3 +60,123 @@ CREATE AGGREGATE conversion_rate(trial_started_at timestamptz, converted_at time
     MSFUNC = share_accum_conversion, MINVFUNC = share_retract_conversion, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
     PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- churn_state: customers at the start, churned, new and at the end of a period (six counts,
+-- see src/kpi/customer/churn.rs). customer_churn_rate and customer_retention_rate over date
+-- or timestamptz; parallel safe (counts add) with a moving mode (a row is un-counted exactly).
+---------------------------------------------------------------------------------------------
+CREATE TYPE churn_state;
+CREATE FUNCTION churn_state_in(cstring) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_out(churn_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_churn_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_recv(internal) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_send(churn_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_churn_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE churn_state (
+    INPUT = churn_state_in,
+    OUTPUT = churn_state_out,
+    RECEIVE = churn_state_recv,
+    SEND = churn_state_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = plain
+);
+COMMENT ON TYPE churn_state IS
+    'csmetrics: customers at the start, churned, new and at the end of a period; state of customer_churn_rate';
+CREATE FUNCTION churn_state_combine(churn_state, churn_state) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_state_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_rate(churn_state) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_churn_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION retention_rate(churn_state) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_retention_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION churn_state_eq(churn_state, churn_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_ne(churn_state, churn_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_hash(churn_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION churn_state_hash_extended(churn_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = churn_state, RIGHTARG = churn_state, FUNCTION = @extschema@.churn_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = churn_state, RIGHTARG = churn_state, FUNCTION = @extschema@.churn_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.churn_state_ops DEFAULT FOR TYPE churn_state USING hash AS
+    OPERATOR 1 @extschema@.= (churn_state, churn_state),
+    FUNCTION 1 @extschema@.churn_state_hash(churn_state),
+    FUNCTION 2 @extschema@.churn_state_hash_extended(churn_state, bigint);
+
+-- Transitions are not strict: a NULL end is a current customer. A NULL start, period bound or
+-- denominator skips the row (checked inside).
+-- date
+CREATE FUNCTION churn_accum(churn_state, date, date, date, date) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, date, date, date, date) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_accum(churn_state, date, date, date, date, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, date, date, date, date, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_accum(churn_state, date, date, date, date) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_accum_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_retract(churn_state, date, date, date, date) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_retract_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(started date, ended date, period_start date, period_end date) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(started date, ended date, period_start date, period_end date, denominator text) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(started date, ended date, period_start date, period_end date) (
+    SFUNC = retention_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = retention_rate,
+    MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
+    PARALLEL = SAFE
+);
+-- timestamptz
+CREATE FUNCTION churn_accum(churn_state, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_accum(churn_state, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_accum(churn_state, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_accum_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_retract(churn_state, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_retract_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = retention_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = retention_rate,
+    MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
+    PARALLEL = SAFE
+);
