@@ -180,3 +180,57 @@ CREATE AGGREGATE customer_retention_rate(started timestamptz, ended timestamptz,
     MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
     PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- active_ratio(customer, active): distinct customers with an active row over distinct
+-- customers, exact, with a hash map per group (internal state; src/kpi/customer/active.rs).
+-- No moving mode: a map of "any row active" has no exact inverse.
+---------------------------------------------------------------------------------------------
+-- bigint
+CREATE FUNCTION active_accum(internal, bigint, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_combine_int8(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_serialize_int8(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_deserialize_int8(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_percent_int8(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_active_percent_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE active_ratio(customer bigint, active boolean) (
+    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_int8,
+    SERIALFUNC = active_serialize_int8, DESERIALFUNC = active_deserialize_int8,
+    FINALFUNC = active_percent_int8, PARALLEL = SAFE
+);
+-- uuid
+CREATE FUNCTION active_accum(internal, uuid, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_accum_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_combine_uuid(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_serialize_uuid(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_deserialize_uuid(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_percent_uuid(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_active_percent_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE active_ratio(customer uuid, active boolean) (
+    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_uuid,
+    SERIALFUNC = active_serialize_uuid, DESERIALFUNC = active_deserialize_uuid,
+    FINALFUNC = active_percent_uuid, PARALLEL = SAFE
+);
+-- text
+CREATE FUNCTION active_accum(internal, text, boolean) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_combine_text(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_serialize_text(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_deserialize_text(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_active_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_percent_text(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_active_percent_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE active_ratio(customer text, active boolean) (
+    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_text,
+    SERIALFUNC = active_serialize_text, DESERIALFUNC = active_deserialize_text,
+    FINALFUNC = active_percent_text, PARALLEL = SAFE
+);

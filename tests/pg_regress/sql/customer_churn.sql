@@ -13,8 +13,8 @@ SET TimeZone = 'UTC';
 --   h: started 2024-06-01, ended 2025-01-31       -> S, C
 -- S = 4 (a b c h), C = 2 (b h), N = 2 (e f), E = 3 (a c e).
 -- churn = 2/4 = 50; start_plus_new = 2/6 = 33.33..; retention = (3 - 2)/4 = 25.
-CREATE TABLE customers (name text, started date, ended date);
-INSERT INTO customers VALUES
+CREATE TABLE churn_customers (name text, started date, ended date);
+INSERT INTO churn_customers VALUES
     ('a', '2024-06-01', NULL), ('b', '2024-06-01', '2025-01-01'), ('c', '2024-06-01', '2025-02-01'),
     ('d', '2024-06-01', '2024-12-31'), ('e', '2025-01-01', NULL), ('f', '2025-01-10', '2025-01-20'),
     ('g', '2025-02-01', NULL), ('h', '2024-06-01', '2025-01-31');
@@ -22,12 +22,12 @@ SELECT customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01')
        customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01', 'start') AS churn_start,
        customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01', 'start_plus_new') AS churn_stripe,
        customer_retention_rate(started, ended, date '2025-01-01', date '2025-02-01') AS retention
-FROM customers;
+FROM churn_customers;
 -- The same customers as timestamptz at midnight UTC give the same answers.
 SELECT customer_churn_rate(started::timestamptz, ended::timestamptz, timestamptz '2025-01-01', timestamptz '2025-02-01') AS churn,
        customer_churn_rate(started::timestamptz, ended::timestamptz, timestamptz '2025-01-01', timestamptz '2025-02-01', 'start_plus_new') AS churn_stripe,
        customer_retention_rate(started::timestamptz, ended::timestamptz, timestamptz '2025-01-01', timestamptz '2025-02-01') AS retention
-FROM customers;
+FROM churn_customers;
 -- A churn at 23:59 on the last day is in the period; one at midnight of period_end is not.
 SELECT customer_churn_rate(s, e, timestamptz '2025-01-01', timestamptz '2025-02-01')
 FROM (VALUES (timestamptz '2024-01-01', timestamptz '2025-01-31 23:59'), ('2024-01-01', '2025-02-01 00:00')) AS t(s, e);
@@ -35,7 +35,7 @@ FROM (VALUES (timestamptz '2024-01-01', timestamptz '2025-01-31 23:59'), ('2024-
 SELECT m::date AS month,
        customer_churn_rate(started, ended, m, (m + interval '1 month')::date) AS churn,
        customer_retention_rate(started, ended, m, (m + interval '1 month')::date) AS retention
-FROM customers, generate_series(date '2024-12-01', date '2025-02-01', interval '1 month') AS g(m)
+FROM churn_customers, generate_series(date '2024-12-01', date '2025-02-01', interval '1 month') AS g(m)
 GROUP BY m ORDER BY m;
 -- Dec 2024: S = a b c d h = 5, C = d = 1 -> 20; N = 0, E = 4 -> retention 80.
 -- Jan 2025: 50 and 25 as above.
@@ -85,19 +85,19 @@ SELECT '{"version":1,"starting":1,"churned":0,"new":0,"ending":3,"rows_start":3,
 SELECT '{"version":1,"starting":1}'::churn_state;
 \set VERBOSITY default
 SELECT '{"version":1,"starting":1,"churned":2,"new":0,"ending":0,"rows_start":2,"rows_start_plus_new":0}'::churn_state;
-CREATE TABLE monthly AS
+CREATE TABLE churn_monthly AS
 SELECT m::date AS month, (SELECT churn_accum('{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
                                  date '2024-01-01', NULL::date, m::date, (m + interval '1 month')::date)) AS s
 FROM generate_series(date '2025-01-01', date '2025-06-01', interval '1 month') AS g(m);
-SELECT count(*) AS distinct_states FROM (SELECT DISTINCT s FROM monthly) AS d;
-SELECT s::text, count(*) FROM monthly GROUP BY s;
-SELECT a.s = b.s AS same, a.s <> b.s AS differs FROM monthly a, monthly b WHERE a.month = '2025-01-01' AND b.month = '2025-02-01';
-COPY monthly TO '/tmp/csmetrics_regress_churn.bin' (FORMAT binary);
-CREATE TABLE monthly_copy (LIKE monthly);
-COPY monthly_copy FROM '/tmp/csmetrics_regress_churn.bin' (FORMAT binary);
-COPY monthly TO '/tmp/csmetrics_regress_churn.txt';
-COPY monthly_copy FROM '/tmp/csmetrics_regress_churn.txt';
-SELECT count(*) AS copies, count(*) FILTER (WHERE m.s = c.s) AS equal FROM monthly m JOIN monthly_copy c USING (month);
+SELECT count(*) AS distinct_states FROM (SELECT DISTINCT s FROM churn_monthly) AS d;
+SELECT s::text, count(*) FROM churn_monthly GROUP BY s;
+SELECT a.s = b.s AS same, a.s <> b.s AS differs FROM churn_monthly a, churn_monthly b WHERE a.month = '2025-01-01' AND b.month = '2025-02-01';
+COPY churn_monthly TO '/tmp/csmetrics_regress_churn.bin' (FORMAT binary);
+CREATE TABLE churn_monthly_copy (LIKE churn_monthly);
+COPY churn_monthly_copy FROM '/tmp/csmetrics_regress_churn.bin' (FORMAT binary);
+COPY churn_monthly TO '/tmp/csmetrics_regress_churn.txt';
+COPY churn_monthly_copy FROM '/tmp/csmetrics_regress_churn.txt';
+SELECT count(*) AS copies, count(*) FILTER (WHERE m.s = c.s) AS equal FROM churn_monthly m JOIN churn_monthly_copy c USING (month);
 
 ---------------------------------------------------------------------------------------------
 -- Random data vs plain SQL (each count written as its definition), serial and parallel.
@@ -149,7 +149,7 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01') FROM rnd_customers;
-CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE plan json;
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;

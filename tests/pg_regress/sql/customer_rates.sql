@@ -116,7 +116,7 @@ SET enable_hashagg = off;
 EXPLAIN (COSTS OFF)
 SELECT grp, fcr_rate(fcr), fcr_rate(fcr, resolved), activation_rate(s, s + lag, w), active_ratio(resolved)
 FROM rnd_tickets GROUP BY grp;
-CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE plan json;
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
