@@ -234,3 +234,92 @@ CREATE AGGREGATE active_ratio(customer text, active boolean) (
     SERIALFUNC = active_serialize_text, DESERIALFUNC = active_deserialize_text,
     FINALFUNC = active_percent_text, PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- Time to value: every duration kept (exact median, as percentile_cont(0.5)), parallel safe.
+-- ttv_summary is the storable two-step form (src/kpi/customer/ttv.rs).
+---------------------------------------------------------------------------------------------
+CREATE TYPE ttv_summary;
+CREATE FUNCTION ttv_summary_in(cstring) RETURNS ttv_summary
+    AS 'MODULE_PATHNAME', 'csm_ttv_summary_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_out(ttv_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_ttv_summary_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_recv(internal) RETURNS ttv_summary
+    AS 'MODULE_PATHNAME', 'csm_ttv_summary_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_send(ttv_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_ttv_summary_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE ttv_summary (
+    INPUT = ttv_summary_in,
+    OUTPUT = ttv_summary_out,
+    RECEIVE = ttv_summary_recv,
+    SEND = ttv_summary_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE ttv_summary IS
+    'csmetrics: times from sign-up to value (sorted) and users who did not reach value; read with median_days(), ...';
+
+CREATE FUNCTION ttv_summary_eq(ttv_summary, ttv_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_ne(ttv_summary, ttv_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_hash(ttv_summary) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_summary_hash_extended(ttv_summary, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = ttv_summary, RIGHTARG = ttv_summary, FUNCTION = @extschema@.ttv_summary_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = ttv_summary, RIGHTARG = ttv_summary, FUNCTION = @extschema@.ttv_summary_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.ttv_summary_ops DEFAULT FOR TYPE ttv_summary USING hash AS
+    OPERATOR 1 @extschema@.= (ttv_summary, ttv_summary),
+    FUNCTION 1 @extschema@.ttv_summary_hash(ttv_summary),
+    FUNCTION 2 @extschema@.ttv_summary_hash_extended(ttv_summary, bigint);
+
+CREATE FUNCTION ttv_accum(internal, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ttv_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ttv_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_ttv_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION ttv_finalize(internal) RETURNS ttv_summary
+    AS 'MODULE_PATHNAME', 'csm_ttv_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ttv_median_final(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_ttv_median_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ttv_rollup_accum(internal, ttv_summary) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE time_to_value(signed_up_at timestamptz, value_at timestamptz) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_median_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE time_to_value_agg(signed_up_at timestamptz, value_at timestamptz) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_finalize, PARALLEL = SAFE
+);
+CREATE AGGREGATE rollup(ttv_summary) (
+    SFUNC = ttv_rollup_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_finalize, PARALLEL = SAFE
+);
+
+CREATE FUNCTION median_days(ttv_summary) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_ttv_median_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION percentile_days(ttv_summary, fraction double precision) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_ttv_percentile_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION reached(ttv_summary) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_ttv_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION not_reached(ttv_summary) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_ttv_not_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION reached_percent(ttv_summary) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_ttv_reached_percent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

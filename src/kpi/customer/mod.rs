@@ -4,3 +4,4 @@
 pub mod active;
 pub mod churn;
 pub mod rates;
+pub mod ttv;
