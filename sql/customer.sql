@@ -323,3 +323,95 @@ CREATE FUNCTION not_reached(ttv_summary) RETURNS bigint
     AS 'MODULE_PATHNAME', 'csm_ttv_not_reached' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION reached_percent(ttv_summary) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_ttv_reached_percent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------------------------
+-- repeat_purchase_rate(customer, order_id): customers with 2+ distinct orders over customers
+-- with any order, exact (a hash map per group: the one order seen, or "several").
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION repeat_combine_int8(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_serialize_int8(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_deserialize_int8(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_percent_int8(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_repeat_percent_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_accum(internal, bigint, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id bigint) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
+    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, bigint, uuid) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id uuid) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
+    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, bigint, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id text) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
+    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_combine_uuid(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_serialize_uuid(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_deserialize_uuid(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_percent_uuid(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_repeat_percent_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_accum(internal, uuid, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id bigint) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
+    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, uuid, uuid) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id uuid) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
+    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, uuid, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id text) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
+    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_combine_text(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_serialize_text(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_deserialize_text(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_percent_text(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_repeat_percent_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION repeat_accum(internal, text, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer text, order_id bigint) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
+    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    FINALFUNC = repeat_percent_text, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, text, uuid) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer text, order_id uuid) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
+    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    FINALFUNC = repeat_percent_text, PARALLEL = SAFE
+);
+CREATE FUNCTION repeat_accum(internal, text, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE repeat_purchase_rate(customer text, order_id text) (
+    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
+    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    FINALFUNC = repeat_percent_text, PARALLEL = SAFE
+);

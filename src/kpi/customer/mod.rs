@@ -4,4 +4,5 @@
 pub mod active;
 pub mod churn;
 pub mod rates;
+pub mod repeat;
 pub mod ttv;

@@ -4,6 +4,7 @@
 pub mod active;
 pub mod churn;
 pub mod rates;
+pub mod repeat;
 pub mod ttv;
 
 use std::ffi::CStr;
