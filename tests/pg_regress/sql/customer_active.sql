@@ -101,3 +101,18 @@ FROM rnd_users,
       FROM rnd_users) AS p
 GROUP BY r;
 RESET ALL;
+
+-- As a window function (no moving mode: PostgreSQL restarts the frame when its head moves):
+-- growing and sliding frames equal the frame recomputed for every row.
+CREATE TABLE win_users AS SELECT row_number() OVER () AS id, customer, active FROM (SELECT * FROM rnd_users LIMIT 800) AS t;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w.growing IS DISTINCT FROM r.growing) AS growing_mismatches,
+       count(*) FILTER (WHERE w.sliding IS DISTINCT FROM r.sliding AND coalesce(abs(w.sliding - r.sliding) > 1e-9, true)) AS sliding_mismatches
+FROM (SELECT id, active_ratio(customer, active) OVER (ORDER BY id) AS growing,
+             active_ratio('c' || customer, active) OVER (ORDER BY id ROWS BETWEEN 99 PRECEDING AND CURRENT ROW) AS sliding
+      FROM win_users) AS w
+JOIN LATERAL (
+    SELECT (SELECT active_ratio(customer, active) FROM win_users b WHERE b.id <= w.id) AS growing,
+           (SELECT (100.0 * count(DISTINCT customer) FILTER (WHERE active) / nullif(count(DISTINCT customer), 0))::float8
+            FROM win_users b WHERE b.id BETWEEN w.id - 99 AND w.id) AS sliding
+) AS r ON true;

@@ -141,3 +141,21 @@ SELECT (SELECT s FROM parallel_all) = time_to_value_agg(signed_up_at, value_at) 
          = percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM value_at - signed_up_at) / 86400) AS median_equals_plain
 FROM rnd_signups;
 RESET ALL;
+
+-- As a window function: growing and sliding frames equal the frame recomputed for every row.
+CREATE TABLE win_signups AS SELECT row_number() OVER (ORDER BY signed_up_at) AS id, signed_up_at, value_at
+FROM (SELECT * FROM rnd_signups LIMIT 800) AS t;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE w.growing IS DISTINCT FROM r.growing) AS growing_mismatches,
+       count(*) FILTER (WHERE w.sliding IS DISTINCT FROM r.sliding AND coalesce(abs(w.sliding - r.sliding) > 1e-9, true)) AS sliding_mismatches,
+       count(*) FILTER (WHERE w.summary IS DISTINCT FROM r.summary) AS summary_mismatches
+FROM (SELECT id, time_to_value(signed_up_at, value_at) OVER (ORDER BY id) AS growing,
+             time_to_value(signed_up_at, value_at) OVER (ORDER BY id ROWS BETWEEN 99 PRECEDING AND CURRENT ROW) AS sliding,
+             time_to_value_agg(signed_up_at, value_at) OVER (ORDER BY id ROWS BETWEEN 49 PRECEDING AND CURRENT ROW) AS summary
+      FROM win_signups) AS w
+JOIN LATERAL (
+    SELECT (SELECT time_to_value(signed_up_at, value_at) FROM win_signups b WHERE b.id <= w.id) AS growing,
+           (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM value_at - signed_up_at) / 86400)
+            FROM win_signups b WHERE b.id BETWEEN w.id - 99 AND w.id) AS sliding,
+           (SELECT time_to_value_agg(signed_up_at, value_at) FROM win_signups b WHERE b.id BETWEEN w.id - 49 AND w.id) AS summary
+) AS r ON true;
