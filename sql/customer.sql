@@ -415,3 +415,87 @@ CREATE AGGREGATE repeat_purchase_rate(customer text, order_id text) (
     SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
     FINALFUNC = repeat_percent_text, PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- Licences: license_summary, a step function of seats in force (src/kpi/customer/licenses.rs).
+---------------------------------------------------------------------------------------------
+CREATE TYPE license_summary;
+CREATE FUNCTION license_summary_in(cstring) RETURNS license_summary
+    AS 'MODULE_PATHNAME', 'csm_license_summary_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_out(license_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_license_summary_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_recv(internal) RETURNS license_summary
+    AS 'MODULE_PATHNAME', 'csm_license_summary_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_send(license_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_license_summary_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE license_summary (
+    INPUT = license_summary_in,
+    OUTPUT = license_summary_out,
+    RECEIVE = license_summary_recv,
+    SEND = license_summary_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE license_summary IS
+    'csmetrics: seats in force over time; read with active_licenses(), peak_licenses(), license_timeline()';
+
+CREATE FUNCTION license_summary_eq(license_summary, license_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_ne(license_summary, license_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_hash(license_summary) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_summary_hash_extended(license_summary, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = license_summary, RIGHTARG = license_summary, FUNCTION = @extschema@.license_summary_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = license_summary, RIGHTARG = license_summary, FUNCTION = @extschema@.license_summary_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.license_summary_ops DEFAULT FOR TYPE license_summary USING hash AS
+    OPERATOR 1 @extschema@.= (license_summary, license_summary),
+    FUNCTION 1 @extschema@.license_summary_hash(license_summary),
+    FUNCTION 2 @extschema@.license_summary_hash_extended(license_summary, bigint);
+
+CREATE FUNCTION license_accum(internal, tstzrange, integer) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION license_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION license_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_license_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_finalize(internal) RETURNS license_summary
+    AS 'MODULE_PATHNAME', 'csm_license_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION license_rollup_accum(internal, license_summary) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE license_agg(valid tstzrange, seats integer) (
+    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
+    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    FINALFUNC = license_finalize, PARALLEL = SAFE
+);
+CREATE AGGREGATE rollup(license_summary) (
+    SFUNC = license_rollup_accum, STYPE = internal, COMBINEFUNC = license_combine,
+    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    FINALFUNC = license_finalize, PARALLEL = SAFE
+);
+
+CREATE FUNCTION active_licenses(summary license_summary, at timestamptz) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_active_licenses' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION peak_licenses(summary license_summary, during tstzrange) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_peak_licenses' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION licenses(summary license_summary) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_license_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION license_timeline(summary license_summary, from_at timestamptz, to_at timestamptz, step interval)
+    RETURNS TABLE (at timestamptz, active bigint)
+    AS $$ SELECT g, @extschema@.active_licenses(summary, g)
+          FROM pg_catalog.generate_series(from_at, to_at, step) AS g $$
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION utilisation(active_users bigint, seats bigint) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_utilisation' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
