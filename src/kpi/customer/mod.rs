@@ -2,6 +2,7 @@
 //! customers, time to value and repeat purchases (issue 8).
 
 pub mod active;
+pub mod active_ints;
 pub mod churn;
 pub mod licenses;
 pub mod rates;

@@ -116,3 +116,25 @@ JOIN LATERAL (
            (SELECT (100.0 * count(DISTINCT customer) FILTER (WHERE active) / nullif(count(DISTINCT customer), 0))::float8
             FROM win_users b WHERE b.id BETWEEN w.id - 99 AND w.id) AS sliding
 ) AS r ON true;
+
+-- bigint keys are kept in a compressed bitmap: dense ids (chunks turned into bitmaps past 4,096
+-- customers), negative ids, ids far apart and the extremes all count as count(DISTINCT) does,
+-- serially and in parallel.
+CREATE TABLE active_keys AS
+SELECT CASE g % 4 WHEN 0 THEN (g * 7919) % 12000 - 6000
+                  WHEN 1 THEN g::bigint * 1000000007
+                  WHEN 2 THEN -9223372036854775808 + g % 5
+                  ELSE 9223372036854775807 - g % 3 END AS customer,
+       g % 7 = 0 AS active
+FROM generate_series(1, 40000) AS g;
+SELECT active_ratio(customer, active) = (SELECT (100.0 * count(DISTINCT customer) FILTER (WHERE active)
+                                                 / count(DISTINCT customer))::float8 FROM active_keys) AS serial_equal
+FROM active_keys;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT active_ratio(customer, active) = (SELECT (100.0 * count(DISTINCT customer) FILTER (WHERE active)
+                                                 / count(DISTINCT customer))::float8 FROM active_keys) AS parallel_equal
+FROM active_keys;
+RESET ALL;
