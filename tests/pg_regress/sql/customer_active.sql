@@ -121,8 +121,8 @@ JOIN LATERAL (
 -- customers), negative ids, ids far apart and the extremes all count as count(DISTINCT) does,
 -- serially and in parallel.
 CREATE TABLE active_keys AS
-SELECT CASE g % 4 WHEN 0 THEN (g * 7919) % 12000 - 6000
-                  WHEN 1 THEN g::bigint * 1000000007
+SELECT CASE g % 4 WHEN 0 THEN (g * 7919) % 40000
+                  WHEN 1 THEN -g::bigint * 1000000007
                   WHEN 2 THEN -9223372036854775808 + g % 5
                   ELSE 9223372036854775807 - g % 3 END AS customer,
        g % 7 = 0 AS active
