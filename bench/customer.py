@@ -44,6 +44,13 @@ def main():
                CASE WHEN random() < 0.3 THEN NULL ELSE s + random() * interval '60 days' END AS value_at
         FROM (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '365 days' AS s
               FROM generate_series(1, {signups})) AS g""")
+    licences = int(1_000_000 * args.scale)
+    load(conn, "bench_customer_licenses", licences, f"""
+        CREATE TABLE bench_customer_licenses AS
+        SELECT tstzrange(a, a + (30 + random() * 700)::int * interval '1 day') AS valid,
+               1 + (random() * 50)::int AS seats
+        FROM (SELECT timestamptz '2023-01-01 00:00+00' + random() * interval '900 days' AS a
+              FROM generate_series(1, {licences})) AS g""")
     conn.execute("SET jit = off")
     active = "u.last_seen_at >= date '2025-05-01'"
     cases = [
@@ -62,9 +69,18 @@ def main():
            "FROM bench_customer_signups"),
           ("percentile_cont(0.5) on an interval",
            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY value_at - signed_up_at) FROM bench_customer_signups")]),
+        ("active_licenses at 365 points",
+         "SELECT sum(active_licenses(s, d)) FROM (SELECT license_agg(valid, seats) AS s FROM bench_customer_licenses) AS t, "
+         "generate_series(timestamptz '2025-01-01 00:00+00', timestamptz '2025-12-31 00:00+00', interval '1 day') AS d",
+         [("365 range scans (sum FILTER @> per day)",
+           "SELECT sum(a) FROM generate_series(timestamptz '2025-01-01 00:00+00', timestamptz '2025-12-31 00:00+00', "
+           "interval '1 day') AS d, LATERAL (SELECT sum(seats) AS a FROM bench_customer_licenses WHERE valid @> d) AS x"),
+          ("one pass: bounds joined to days",
+           "SELECT sum(l.seats) FROM bench_customer_licenses l JOIN generate_series(timestamptz '2025-01-01 00:00+00', "
+           "timestamptz '2025-12-31 00:00+00', interval '1 day') AS d ON l.valid @> d")]),
     ]
     print(f"\ncustomer benchmark, scale {args.scale}: {users:,} users of {customers:,} customers, "
-          f"{signups:,} sign-ups; medians, ms\n")
+          f"{signups:,} sign-ups, {licences:,} licences; medians, ms\n")
     print("| KPI | workers | csmetrics | plain SQL (formulation) | plain SQL | plain / csmetrics |")
     print("|---|---|---|---|---|---|")
     for workers in (0, 2):
