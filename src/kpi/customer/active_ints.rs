@@ -4,7 +4,9 @@
 //! of 65,536 ids; a chunk is a sorted list while it holds few customers and becomes two
 //! bitmaps (seen, active: 16 KiB) past 4,096. A million dense customers then take 256 KiB,
 //! which stays in cache, where a hash map of them takes 16 MiB and misses the cache on every
-//! row. Sparse keys cost 4 bytes each plus their chunk.
+//! row. Keys spread so thinly that chunks hold a few customers each (snowflake ids, hashes)
+//! would cost more as chunks than as a hash map: past 4,096 chunks averaging under 8
+//! customers, the state moves to a hash map.
 
 use std::collections::HashMap;
 
@@ -24,23 +26,30 @@ enum Chunk {
 }
 
 impl Chunk {
+    /// Adds a customer's row; true if the customer is new.
     #[inline]
-    fn add(&mut self, low: u16, active: bool) {
+    fn add(&mut self, low: u16, active: bool) -> bool {
         match self {
             Chunk::Dense(bits) => {
                 let (w, b) = (low as usize >> 6, 1u64 << (low & 63));
+                let new = bits[w] & b == 0;
                 bits[w] |= b;
                 if active {
                     bits[WORDS + w] |= b;
                 }
+                new
             }
             Chunk::Sparse(list) => match list.binary_search_by_key(&low, |e| (e >> 1) as u16) {
-                Ok(i) => list[i] |= active as u32,
+                Ok(i) => {
+                    list[i] |= active as u32;
+                    false
+                }
                 Err(i) => {
                     list.insert(i, (low as u32) << 1 | active as u32);
                     if list.len() > SPARSE_MAX {
                         self.densify();
                     }
+                    true
                 }
             },
         }
@@ -101,11 +110,22 @@ pub struct ActiveInts {
     index: HashMap<i64, u32, FxBuild>,
     /// The chunk of the previous row: rows of one customer, or of near ids, often follow.
     last: Option<(i64, u32)>,
+    /// Customers in the chunks.
+    customers: usize,
+    /// The hash map that replaces the chunks when keys are sparse.
+    map: Option<HashMap<i64, bool, FxBuild>>,
 }
+
+const SPARSE_CHUNKS: usize = 4096;
+const SPARSE_PER_CHUNK: usize = 8;
 
 impl ActiveInts {
     #[inline]
     pub fn add(&mut self, key: i64, active: bool) {
+        if let Some(map) = &mut self.map {
+            *map.entry(key).or_insert(false) |= active;
+            return;
+        }
         let high = key >> 16;
         let slot = match self.last {
             Some((h, slot)) if h == high => slot,
@@ -119,11 +139,36 @@ impl ActiveInts {
                 slot
             }
         };
-        self.chunks[slot as usize].add(key as u16, active);
+        if self.chunks[slot as usize].add(key as u16, active) {
+            self.customers += 1;
+            if self.chunks.len() >= SPARSE_CHUNKS
+                && self.customers < self.chunks.len() * SPARSE_PER_CHUNK
+            {
+                self.to_map();
+            }
+        }
+    }
+
+    /// Moves every customer to a hash map (sparse keys).
+    fn to_map(&mut self) {
+        let mut map = HashMap::with_capacity_and_hasher(2 * self.customers, FxBuild::default());
+        for (k, a) in self.entries() {
+            map.insert(k, a);
+        }
+        *self = ActiveInts {
+            map: Some(map),
+            ..ActiveInts::default()
+        };
     }
 
     /// (active customers, customers).
     pub fn counts(&self) -> (i64, i64) {
+        if let Some(map) = &self.map {
+            return (
+                map.values().filter(|a| **a).count() as i64,
+                map.len() as i64,
+            );
+        }
         self.chunks.iter().fold((0, 0), |(a, n), c| {
             let (ca, cn) = c.counts();
             (a + ca, n + cn)
@@ -137,6 +182,11 @@ impl ActiveInts {
 
     /// Every (customer, active) in ascending customer order.
     pub fn entries(&self) -> Vec<(i64, bool)> {
+        if let Some(map) = &self.map {
+            let mut all: Vec<(i64, bool)> = map.iter().map(|(k, a)| (*k, *a)).collect();
+            all.sort_unstable();
+            return all;
+        }
         let mut highs: Vec<(i64, u32)> = self.index.iter().map(|(h, s)| (*h, *s)).collect();
         highs.sort_unstable();
         let mut out = Vec::new();
@@ -160,6 +210,12 @@ impl Summary for ActiveInts {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        if let Some(map) = &other.map {
+            for (key, active) in map {
+                self.add(*key, *active);
+            }
+            return Ok(());
+        }
         for (key, active) in other.entries() {
             self.add(key, active);
         }
@@ -167,7 +223,7 @@ impl Summary for ActiveInts {
     }
 
     fn is_empty(&self) -> bool {
-        self.chunks.is_empty()
+        self.chunks.is_empty() && self.map.as_ref().is_none_or(|m| m.is_empty())
     }
 
     /// Count, then (key, flag byte) sorted by key: the same form as the hash-map states.
@@ -252,5 +308,24 @@ mod tests {
         half.merge(&ints).unwrap();
         assert_eq!(half.to_binary(), map.to_binary());
         assert_eq!(ActiveInts::default().percent(), None);
+    }
+
+    #[test]
+    fn sparse_keys_move_to_a_map() {
+        let mut ints = ActiveInts::default();
+        let mut map = ActiveMap::<i64>::default();
+        for i in 0..20_000i64 {
+            let key = i.wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64);
+            ints.add(key, i % 5 == 0);
+            map.add(key, i % 5 == 0);
+            ints.add(key, false);
+        }
+        assert!(ints.map.is_some());
+        assert_eq!(ints.to_binary(), map.to_binary());
+        let mut dense = ActiveInts::default();
+        dense.add(1, true);
+        dense.merge(&ints).unwrap();
+        map.add(1, true);
+        assert_eq!(dense.to_binary(), map.to_binary());
     }
 }
