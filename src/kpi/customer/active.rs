@@ -1,0 +1,267 @@
+//! Active customers: distinct customers with at least one active row over distinct customers,
+//! counted exactly with a hash map from customer key to "seen active".
+//!
+//! The map is what makes the aggregate fast: one hash probe per row, against the two sorts of
+//! `count(DISTINCT ..) FILTER`. Keys are bigint, uuid or text (compared byte for byte, as a
+//! deterministic collation does).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::summary::{Reader, Summary};
+
+/// A fast non-cryptographic hasher (FxHash's multiply-rotate). Keys come from the user's own
+/// table, so hash flooding is not a threat worth SipHash's cost per row.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, v: u64) {
+        self.add(v);
+    }
+    #[inline]
+    fn write_i64(&mut self, v: i64) {
+        self.add(v as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, v: usize) {
+        self.add(v as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits weak; hashbrown uses the top 7 bits and the low ones.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// A customer key: how it is written in the binary form (canonical: the map is written sorted
+/// by key).
+pub trait Key: Eq + Hash + Ord + Clone + 'static {
+    /// The name of the state in messages.
+    const STATE_NAME: &'static str;
+    fn write(&self, out: &mut Vec<u8>);
+    fn read(r: &mut Reader) -> Result<Self, String>;
+    /// Bytes a key takes at least in the binary form (guards corrupt lengths).
+    const MIN_SIZE: usize;
+}
+
+impl Key for i64 {
+    const STATE_NAME: &'static str = "active_ratio state (bigint)";
+    const MIN_SIZE: usize = 8;
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_be_bytes());
+    }
+    fn read(r: &mut Reader) -> Result<Self, String> {
+        r.i64()
+    }
+}
+
+impl Key for [u8; 16] {
+    const STATE_NAME: &'static str = "active_ratio state (uuid)";
+    const MIN_SIZE: usize = 16;
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self);
+    }
+    fn read(r: &mut Reader) -> Result<Self, String> {
+        let mut k = [0u8; 16];
+        k.copy_from_slice(r.take(16)?);
+        Ok(k)
+    }
+}
+
+impl Key for Box<[u8]> {
+    const STATE_NAME: &'static str = "active_ratio state (text)";
+    const MIN_SIZE: usize = 4;
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&(self.len() as u32).to_be_bytes());
+        out.extend_from_slice(self);
+    }
+    fn read(r: &mut Reader) -> Result<Self, String> {
+        let n = r.len(1)?;
+        Ok(r.take(n)?.into())
+    }
+}
+
+/// Each customer seen, and whether any of its rows was active.
+#[derive(Debug, PartialEq)]
+pub struct ActiveMap<K: Key> {
+    pub seen: HashMap<K, bool, FxBuild>,
+}
+
+impl<K: Key> Default for ActiveMap<K> {
+    fn default() -> Self {
+        ActiveMap {
+            seen: HashMap::default(),
+        }
+    }
+}
+
+impl<K: Key> ActiveMap<K> {
+    /// Counts one row of customer `key`; `active` false for an inactive or unknown (NULL) row.
+    #[inline]
+    pub fn add(&mut self, key: K, active: bool) {
+        *self.seen.entry(key).or_insert(false) |= active;
+    }
+
+    /// (active customers, customers).
+    pub fn counts(&self) -> (i64, i64) {
+        let active = self.seen.values().filter(|a| **a).count();
+        (active as i64, self.seen.len() as i64)
+    }
+
+    /// Active customers over customers, in percent; `None` when no customer was seen.
+    pub fn percent(&self) -> Option<f64> {
+        let (active, all) = self.counts();
+        (all > 0).then(|| 100.0 * active as f64 / all as f64)
+    }
+}
+
+impl ActiveMap<Box<[u8]>> {
+    /// [`ActiveMap::add`] for a text key, allocating only for a customer not seen before.
+    #[inline]
+    pub fn add_bytes(&mut self, key: &[u8], active: bool) {
+        match self.seen.get_mut(key) {
+            Some(a) => *a |= active,
+            None => {
+                self.seen.insert(key.into(), active);
+            }
+        }
+    }
+}
+
+impl<K: Key> Summary for ActiveMap<K> {
+    const TYPE_NAME: &'static str = K::STATE_NAME;
+    const VERSION: u8 = 1;
+
+    fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        self.seen.reserve(other.seen.len());
+        for (k, a) in &other.seen {
+            *self.seen.entry(k.clone()).or_insert(false) |= *a;
+        }
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    /// Count, then (key, flag byte) sorted by key.
+    fn write_payload(&self, out: &mut Vec<u8>) {
+        let mut entries: Vec<(&K, &bool)> = self.seen.iter().collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        out.reserve(entries.len() * (K::MIN_SIZE + 1) + 4);
+        out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+        for (k, a) in entries {
+            k.write(out);
+            out.push(*a as u8);
+        }
+    }
+
+    fn read_payload(bytes: &[u8]) -> Result<Self, String> {
+        let mut r = Reader::new(bytes);
+        let n = r.len(K::MIN_SIZE + 1)?;
+        let mut seen = HashMap::with_capacity_and_hasher(n, FxBuild::default());
+        let mut last: Option<K> = None;
+        for _ in 0..n {
+            let k = K::read(&mut r)?;
+            let flag = match r.u8()? {
+                0 => false,
+                1 => true,
+                other => return Err(format!("Flag byte {other} is neither 0 nor 1.")),
+            };
+            if last.as_ref().is_some_and(|l| *l >= k) {
+                return Err("The keys are not sorted and distinct.".to_string());
+            }
+            last = Some(k.clone());
+            seen.insert(k, flag);
+        }
+        r.finish()?;
+        Ok(ActiveMap { seen })
+    }
+
+    fn to_text(&self) -> String {
+        let (active, all) = self.counts();
+        format!("{{\"version\":1,\"customers\":{all},\"active\":{active}}}")
+    }
+
+    /// An internal state, never read from text (only its binary form crosses processes).
+    fn from_text(_: &str) -> KpiResult<Self> {
+        Err(KpiError::new(
+            ErrorKind::BadText,
+            format!("{} has no text input", K::STATE_NAME),
+            "The state of active_ratio is internal to the aggregate.",
+            "Aggregate the raw rows again.",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_sixty_percent() {
+        // 1,000 customers, 600 with an active user (each has 3 users).
+        let mut m = ActiveMap::<i64>::default();
+        for c in 0..1000i64 {
+            for u in 0..3 {
+                m.add(c, c < 600 && u == 1);
+            }
+        }
+        assert_eq!(m.percent(), Some(60.0));
+        assert_eq!(ActiveMap::<i64>::default().percent(), None);
+    }
+
+    #[test]
+    fn merge_and_binary_are_canonical() {
+        let mut a = ActiveMap::<Box<[u8]>>::default();
+        a.add_bytes(b"b", false);
+        a.add_bytes(b"a", true);
+        let mut b = ActiveMap::<Box<[u8]>>::default();
+        b.add_bytes(b"b", true);
+        b.add_bytes(b"c", false);
+        a.merge(&b).unwrap();
+        assert_eq!(a.counts(), (2, 3));
+        let mut c = ActiveMap::<Box<[u8]>>::default();
+        c.add_bytes(b"c", false);
+        c.add_bytes(b"b", true);
+        c.add_bytes(b"a", true);
+        assert_eq!(a.to_binary(), c.to_binary());
+        assert_eq!(ActiveMap::<Box<[u8]>>::from_binary(&a.to_binary()), Ok(a));
+        let mut u = ActiveMap::<[u8; 16]>::default();
+        u.add([1; 16], true);
+        let bytes = u.to_binary();
+        assert_eq!(ActiveMap::<[u8; 16]>::from_binary(&bytes), Ok(u));
+        let mut bad = bytes.clone();
+        *bad.last_mut().unwrap() = 2;
+        assert!(ActiveMap::<[u8; 16]>::from_binary(&bad).is_err());
+    }
+}

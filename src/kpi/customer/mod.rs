@@ -1,0 +1,10 @@
+//! The customer family: FCR, activation and conversion, customer churn and retention, active
+//! customers, time to value and repeat purchases (issue 8).
+
+pub mod active;
+pub mod active_ints;
+pub mod churn;
+pub mod licenses;
+pub mod rates;
+pub mod repeat;
+pub mod ttv;
