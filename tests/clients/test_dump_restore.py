@@ -13,6 +13,9 @@ from conftest import HOST, PGBIN, PORT, conninfo, fresh_database
 MATERIALIZED_VIEWS = {
     "mv_score_distribution": "SELECT d.* FROM (SELECT rollup(summary) AS s FROM daily_nps) AS t,"
                              " score_distribution(t.s) AS d",
+    "mv_license_timeline": "SELECT l.* FROM (SELECT license_agg(valid, seats) AS s FROM licenses) AS t,"
+                           " license_timeline(t.s, '2025-01-01 00:00+00', '2025-12-01 00:00+00',"
+                           " interval '1 month') AS l",
 }
 
 # Extreme but valid values: the largest counts whose total still fits in a bigint.

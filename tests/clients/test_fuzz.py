@@ -15,6 +15,12 @@ from conftest import conninfo
 SAMPLES = {
     "survey_summary": "SELECT survey_agg(x) FROM (VALUES (1), (5), (10), (10)) AS t(x)",
     "share_state": "SELECT '{\"version\":1,\"hits\":1,\"total\":2}'::share_state",
+    "churn_state": "SELECT '{\"version\":1,\"starting\":4,\"churned\":2,\"new\":2,\"ending\":3,"
+                   "\"rows_start\":8,\"rows_start_plus_new\":0}'::churn_state",
+    "ttv_summary": "SELECT time_to_value_agg(s, s + d * interval '1 day') FROM (VALUES "
+                   "(timestamptz '2025-01-01', 3), ('2025-01-02', 10), ('2025-01-05', NULL)) AS t(s, d)",
+    "license_summary": "SELECT license_agg(r, n) FROM (VALUES "
+                       "(tstzrange('2025-01-01', '2025-02-01'), 5), (tstzrange('2025-01-15', NULL), 3)) AS t(r, n)",
 }
 
 TEXT_CASES = 1500

@@ -1,5 +1,6 @@
--- Every aggregate of the extension is parallel safe, has a combine function and a moving mode
--- with an inverse; every function is parallel safe and immutable.
+-- Every aggregate of the extension is parallel safe and has a combine function; counting ones
+-- also have a moving mode with an exact inverse. Every function is parallel safe; all are immutable
+-- but those that read the session TimeZone.
 SELECT p.oid::regprocedure AS aggregate,
        p.proparallel AS parallel,
        a.aggcombinefn <> 0 AS has_combine,
@@ -18,6 +19,14 @@ SELECT count(*) AS functions,
 FROM pg_proc p
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics';
+
+-- The functions that are not immutable, and why: they read the session's TimeZone.
+SELECT p.oid::regprocedure AS not_immutable, p.provolatile
+FROM pg_proc p
+JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
+WHERE p.provolatile <> 'i'
+ORDER BY 1::text;
 
 -- Plain KPI results are float8/int8 so BI tools can chart them.
 SELECT DISTINCT p.prorettype::regtype AS kpi_return_type
