@@ -3,6 +3,7 @@
 pub mod counters;
 pub mod error;
 pub mod normal;
+pub mod revenue;
 pub mod scale;
 pub mod share;
 pub mod summary;

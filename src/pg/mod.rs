@@ -2,6 +2,7 @@
 
 pub mod datum;
 pub mod fmgr;
+pub mod revenue;
 pub mod state;
 pub mod summary;
 pub mod survey;
