@@ -1,4 +1,8 @@
 //! The revenue family: exact money, NRR/GRR, MRR histories and their movements.
 
+pub mod history;
+pub mod history_text;
 pub mod money;
+pub mod movements;
 pub mod rates;
+pub mod wire;
