@@ -125,37 +125,64 @@ impl Money {
         what: &str,
     ) -> KpiResult<Money> {
         let n = digits.len() as i32;
-        let mut acc: i128 = 0;
-        for d in digits {
-            acc = acc
-                .checked_mul(10_000)
-                .and_then(|a| a.checked_add(d as i128))
-                .ok_or_else(|| too_large(what))?;
+        if dscale > MAX_SCALE {
+            return Err(too_large(what));
         }
-        // acc counts units of 10^-exp.
+        if n == 0 {
+            return Ok(Money {
+                units: 0,
+                scale: dscale,
+            });
+        }
+        // acc counts units of 10^-exp; `drop` digits of it lie below the display scale.
         let exp = 4 * (n - 1 - weight);
-        let scale = dscale as i32;
-        let (units, scale) = if n == 0 {
-            (0, dscale)
-        } else if scale >= exp {
-            let shift = (scale - exp) as u32;
-            if shift > MAX_SCALE {
-                return Err(too_large(what));
+        let drop = exp - dscale as i32;
+        let (units, scale) = if n <= 4 {
+            // Up to 16 digits: 64-bit arithmetic, and constant divisors for the usual case of
+            // a display scale inside the last group (1234.50 is 1234|5000, scale 2).
+            let acc = digits.fold(0u64, |a, d| a * 10_000 + d as u64);
+            let (q, r) = match drop {
+                1 => (acc / 10, acc % 10),
+                2 => (acc / 100, acc % 100),
+                3 => (acc / 1000, acc % 1000),
+                _ => (acc, 1),
+            };
+            if r == 0 {
+                (q as i128, dscale)
+            } else {
+                (acc as i128, exp.max(0) as u32)
             }
-            (
-                acc.checked_mul(pow10(shift))
-                    .ok_or_else(|| too_large(what))?,
-                dscale,
-            )
         } else {
+            let mut acc: i128 = 0;
+            for d in digits {
+                acc = acc
+                    .checked_mul(10_000)
+                    .and_then(|a| a.checked_add(d as i128))
+                    .ok_or_else(|| too_large(what))?;
+            }
             // Digits below the display scale are zero in every numeric PostgreSQL makes;
             // keep them exact if one ever is not.
-            let shift = (exp - scale) as u32;
-            if shift <= MAX_SCALE && acc % pow10(shift) == 0 {
-                (acc / pow10(shift), dscale)
-            } else {
+            if drop > 0 && (drop as u32) <= MAX_SCALE && acc % pow10(drop as u32) == 0 {
+                (acc / pow10(drop as u32), dscale)
+            } else if drop > 0 {
                 (acc, exp as u32)
+            } else {
+                (acc, exp.max(0) as u32)
             }
+        };
+        // Bring units to the display scale when it is the larger (10000 is 1, weight 1).
+        let (units, scale) = if scale < dscale || exp < 0 {
+            let from = if exp < 0 { exp } else { scale as i32 };
+            let shift = dscale as i32 - from;
+            if shift as u32 > MAX_SCALE {
+                return Err(too_large(what));
+            }
+            let units = units
+                .checked_mul(pow10(shift as u32))
+                .ok_or_else(|| too_large(what))?;
+            (units, dscale)
+        } else {
+            (units, scale)
         };
         if scale > MAX_SCALE {
             return Err(too_large(what));
@@ -334,6 +361,29 @@ mod tests {
             Money::from_numeric(neg, w, 0, d.into_iter(), "x").unwrap(),
             max
         );
+    }
+
+    #[test]
+    fn numeric_digits_at_every_scale() {
+        let read = |w: i32, ds: u32, d: &[u16]| {
+            Money::from_numeric(false, w, ds, d.iter().copied(), "x")
+                .unwrap()
+                .to_text()
+        };
+        assert_eq!(read(0, 2, &[1234, 5000]), "1234.50");
+        assert_eq!(read(0, 3, &[1, 5000]), "1.500");
+        assert_eq!(read(0, 4, &[1, 5000]), "1.5000");
+        assert_eq!(read(0, 6, &[1, 5000]), "1.500000");
+        assert_eq!(read(1, 0, &[1]), "10000");
+        assert_eq!(read(1, 2, &[1]), "10000.00");
+        assert_eq!(read(-1, 1, &[5000]), "0.5");
+        assert_eq!(read(-2, 5, &[1000]), "0.00001");
+        assert_eq!(
+            read(4, 2, &[12, 3456, 7890, 1234, 5678, 9000]),
+            "123456789012345678.90"
+        );
+        // A digit below the display scale (PostgreSQL never makes one) is kept, not dropped.
+        assert_eq!(read(0, 1, &[1, 5500]), "1.5500");
     }
 
     #[test]

@@ -50,6 +50,37 @@ pub fn non_negative(function: &str, what: &str, value: Money) -> KpiResult<Money
     }
 }
 
+/// The checks of one row, on its amounts at one scale: each zero or more, and churn plus
+/// contraction at most start.
+#[inline]
+fn check_units(function: &str, row: &Row, units: &[i128; 4]) -> KpiResult<()> {
+    if units.iter().any(|u| *u < 0) {
+        let names = ["start", "expansion", "churn", "contraction"];
+        for (value, name) in row.iter().zip(names) {
+            non_negative(function, name, *value)?;
+        }
+    }
+    // Both are >= 0 and below 2^127, so the sum fits in a u128.
+    let lost = units[2] as u128 + units[3] as u128;
+    if lost > units[0] as u128 {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "{function} churn plus contraction ({}) exceeds start ({})",
+                row[2]
+                    .checked_add(&row[3], "nrr row")
+                    .map(|m| m.to_text())
+                    .unwrap_or_else(|_| "more than 38 digits".to_string()),
+                row[0].to_text()
+            ),
+            "A customer cannot lose more MRR than it had at the start.",
+            "Check the movement columns: churn and contraction are the amounts lost, \
+             at most the starting MRR of the row.",
+        ));
+    }
+    Ok(())
+}
+
 /// Exact sums of the four movement columns of `nrr()` (and three of `grr()`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RetentionSums {
@@ -88,52 +119,51 @@ impl RetentionSums {
 
     /// Checks a row: amounts are zero or more, and a customer cannot lose more than it had.
     pub fn check_row(function: &str, row: &Row) -> KpiResult<()> {
-        let names = ["start", "expansion", "churn", "contraction"];
-        for (value, name) in row.iter().zip(names) {
-            non_negative(function, name, *value)?;
+        let scale = row.iter().map(|m| m.scale).max().unwrap_or(0);
+        let mut units = [0i128; 4];
+        for (u, m) in units.iter_mut().zip(row) {
+            *u = m.units_at(scale).ok_or_else(|| too_large("nrr sum"))?;
         }
-        let lost = row[2].checked_add(&row[3], "nrr row")?;
-        if lost.cmp_value(&row[0]) == std::cmp::Ordering::Greater {
-            return Err(KpiError::new(
-                ErrorKind::InvalidParameter,
-                format!(
-                    "{function} churn plus contraction ({}) exceeds start ({})",
-                    lost.to_text(),
-                    row[0].to_text()
-                ),
-                "A customer cannot lose more MRR than it had at the start.",
-                "Check the movement columns: churn and contraction are the amounts lost, \
-                 at most the starting MRR of the row.",
-            ));
+        check_units(function, row, &units)
+    }
+
+    /// The row's amounts at the state's scale (raised first if the row has more decimals).
+    #[inline]
+    fn row_units(&mut self, row: &Row) -> KpiResult<[i128; 4]> {
+        let scale = row.iter().map(|m| m.scale).max().unwrap_or(0);
+        self.raise_scale(scale)?;
+        let mut units = [0i128; 4];
+        for (u, m) in units.iter_mut().zip(row) {
+            *u = m.units_at(self.scale).ok_or_else(|| too_large("nrr sum"))?;
         }
-        Ok(())
+        Ok(units)
     }
 
     #[inline]
-    fn apply(&mut self, row: &Row, sign: i128) -> KpiResult<()> {
-        let scale = row.iter().map(|m| m.scale).max().unwrap_or(0);
-        self.raise_scale(scale)?;
-        let target = self.scale;
-        for (sum, value) in self.sums_mut().into_iter().zip(row) {
-            let units = value.units_at(target).ok_or_else(|| too_large("nrr sum"))?;
+    fn apply(&mut self, units: &[i128; 4], sign: i128) -> KpiResult<()> {
+        for (sum, u) in self.sums_mut().into_iter().zip(units) {
             *sum = sum
-                .checked_add(sign * units)
+                .checked_add(sign * u)
                 .ok_or_else(|| too_large("nrr sum"))?;
         }
         Ok(())
     }
 
-    /// Adds a checked row.
+    /// Checks and adds a row of `function` (nrr or grr).
     #[inline]
-    pub fn add(&mut self, row: &Row) -> KpiResult<()> {
-        self.apply(row, 1)?;
+    pub fn add(&mut self, function: &str, row: &Row) -> KpiResult<()> {
+        let units = self.row_units(row)?;
+        check_units(function, row, &units)?;
+        self.apply(&units, 1)?;
         self.rows += 1;
         Ok(())
     }
 
     /// Takes back a row added before (moving-aggregate inverse: exact).
-    pub fn remove(&mut self, row: &Row) -> KpiResult<()> {
-        self.apply(row, -1)?;
+    pub fn remove(&mut self, function: &str, row: &Row) -> KpiResult<()> {
+        let units = self.row_units(row)?;
+        check_units(function, row, &units)?;
+        self.apply(&units, -1)?;
         self.rows -= 1;
         self.validate()
             .map_err(|why| crate::kpi::counters::inconsistent_take_back(Self::TYPE_NAME, why))
@@ -414,7 +444,7 @@ mod tests {
         let mut s = RetentionSums::default();
         let row = [m("10000"), m("5000"), m("2000"), m("0")];
         RetentionSums::check_row("nrr", &row).unwrap();
-        s.add(&row).unwrap();
+        s.add("nrr", &row).unwrap();
         assert_eq!(s.nrr(), Some(130.0));
         assert_eq!(s.grr(), Some(80.0));
     }
@@ -422,14 +452,16 @@ mod tests {
     #[test]
     fn scales_mix_and_inverse_is_exact() {
         let mut s = RetentionSums::default();
-        s.add(&[m("100"), m("0"), m("0"), m("0")]).unwrap();
-        s.add(&[m("0.01"), m("0.005"), m("0"), m("0")]).unwrap();
+        s.add("nrr", &[m("100"), m("0"), m("0"), m("0")]).unwrap();
+        s.add("nrr", &[m("0.01"), m("0.005"), m("0"), m("0")])
+            .unwrap();
         assert_eq!(s.scale, 3);
         assert_eq!(s.start, 100_010);
-        s.remove(&[m("0.01"), m("0.005"), m("0"), m("0")]).unwrap();
+        s.remove("nrr", &[m("0.01"), m("0.005"), m("0"), m("0")])
+            .unwrap();
         assert_eq!((s.start, s.expansion, s.rows), (100_000, 0, 1));
         let mut t = RetentionSums::default();
-        t.add(&[m("3.5"), m("1"), m("0.5"), m("0")]).unwrap();
+        t.add("nrr", &[m("3.5"), m("1"), m("0.5"), m("0")]).unwrap();
         let mut u = s.clone();
         u.merge(&t).unwrap();
         assert_eq!(u.start, 103_500);

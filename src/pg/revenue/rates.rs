@@ -38,7 +38,6 @@ unsafe fn retention_row(fcinfo: FunctionCallInfo, with_expansion: bool) -> Optio
         if arg_is_null(fcinfo, 1) {
             return None;
         }
-        let function = if with_expansion { "nrr" } else { "grr" };
         let row = if with_expansion {
             [
                 arg_money(fcinfo, 1, "nrr start"),
@@ -54,7 +53,6 @@ unsafe fn retention_row(fcinfo: FunctionCallInfo, with_expansion: bool) -> Optio
                 arg_money_or_zero(fcinfo, 3, "grr contraction"),
             ]
         };
-        RetentionSums::check_row(function, &row).or_raise();
         Some(row)
     }
 }
@@ -66,7 +64,9 @@ unsafe fn retention_accum(fcinfo: FunctionCallInfo, with_expansion: bool) -> Dat
             return unchanged(fcinfo);
         };
         let state = state_mut::<RetentionSums>(fcinfo, 0);
-        state.add(&row).or_raise();
+        state
+            .add(if with_expansion { "nrr" } else { "grr" }, &row)
+            .or_raise();
         state_datum(state)
     }
 }
@@ -77,7 +77,9 @@ unsafe fn retention_retract(fcinfo: FunctionCallInfo, with_expansion: bool) -> D
             return unchanged(fcinfo);
         };
         let state = state_mut::<RetentionSums>(fcinfo, 0);
-        state.remove(&row).or_raise();
+        state
+            .remove(if with_expansion { "nrr" } else { "grr" }, &row)
+            .or_raise();
         state_datum(state)
     }
 }
