@@ -141,7 +141,7 @@ def main():
     mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
     print(f"\ncsmetrics revenue benchmark, scale {args.scale}: {RUNS_NOTE}, ms")
     print(f"machine: {machine()}\n")
-    header = f"| {'KPI':<52} | {'csmetrics':>9} | {'plain SQL':>9} | {'ratio':>6} |"
+    header = f"| {'KPI':<60} | {'workers':>7} | {'csmetrics':>9} | {'plain SQL':>9} | {'ratio':>6} |"
     print(header)
     print("|" + "|".join("-" * len(c) for c in header.split("|")[1:-1]) + "|")
     cases = [
@@ -149,9 +149,11 @@ def main():
         (f"mrr_agg + mrr_movements, {customers:,} x {months} ({mrr_rows:,} rows)",
          MOVEMENTS_EXT, MOVEMENTS_PLAIN),
     ]
-    for name, ext, plain in cases:
-        e, p = medians_ms(conn, ext, plain)
-        print(f"| {name:<52} | {e:>9.1f} | {p:>9.1f} | {e / p:>6.2f} |", flush=True)
+    for workers in (0, 2):
+        conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
+        for name, ext, plain in cases:
+            e, p = medians_ms(conn, ext, plain)
+            print(f"| {name:<60} | {workers:>7} | {e:>9.1f} | {p:>9.1f} | {e / p:>6.2f} |", flush=True)
     conn.close()
     peak, stored = aggregate_memory(mrr_rows)
     print(f"\nmrr_agg peak memory (backend VmHWM growth, serial): {peak:,.1f} MiB;"

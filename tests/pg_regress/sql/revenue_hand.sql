@@ -52,3 +52,13 @@ SELECT crc(1000, 3), crc(1000, 0) IS NULL AS no_customer_is_null, crc_ratio(50, 
 -- spend lift: 80.5 - 100 = -19.5 exactly; 100 -> 125 is +25%; from 0 the percentage is NULL.
 SELECT spend_lift(100, 80.5), spend_lift(0.10, 0.3), spend_lift_percent(100, 125),
        spend_lift_percent(0, 10) IS NULL AS from_zero_is_null;
+
+-- numeric values as stored in a table (1-byte headers, the fast read path) and computed
+-- (4-byte headers) read back exactly, digit for digit, at every weight and scale.
+CREATE TEMP TABLE rev_values (x numeric);
+INSERT INTO rev_values VALUES (0), (0.000), (0.001), (0.5), (1.50), (9999), (10000), (10000.00),
+    (123456789012.3456), (1234567890123456), (12345678901234567), (1e15), (5.000000),
+    (0.00000000000000000001), (99999999999999999999999999999999999999), (42.4200000000);
+SELECT x, spend_lift(0, x)::text = x::text AS stored_same_text,
+       spend_lift(0, x + 0)::text = (x + 0)::text AS computed_same_text
+FROM rev_values;
