@@ -25,7 +25,7 @@ def coordinator():
                             SELECT c AS customer_id,
                                    (date '2024-01-01' + make_interval(months => m))::date AS month,
                                    round((random() * 300)::numeric, 2) AS mrr
-                            FROM generate_series(%s, %s) AS c, generate_series(0, 23) AS m
+                            FROM generate_series(%s::int, %s::int) AS c, generate_series(0, 23) AS m
                             WHERE random() < 0.8""", (1 + (shard - 1) * 1000, 100 + shard * 1000))
     coord = fresh_database("csm_rev_coordinator", demo=False)
     with psycopg.connect(conninfo(coord), autocommit=True) as conn:
