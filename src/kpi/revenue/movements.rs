@@ -8,7 +8,7 @@
 
 use super::history::Months;
 use super::money::{derived_scale, too_large, Money};
-use super::rates::percent;
+use super::rates::{percent, percent_of_sum, times_sum_over};
 use super::wire::{read_header, read_months, skip_key, Cursor};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
@@ -200,22 +200,19 @@ pub fn kpis(scale: u32, rows: &[MonthRow]) -> KpiResult<Vec<KpiRow>> {
                         .ok_or_else(|| too_large("revenue_kpis"))?,
                 )
             };
+            // Per customer, churn + contraction is at most its starting MRR: no overflow.
             let lost = churn + contr;
-            let quick = if lost == 0 {
-                None
-            } else {
-                Some((new + react + exp) as f64 / lost as f64)
-            };
+            let quick = times_sum_over(1, &[(new, false), (react, false), (exp, false)], lost);
             Ok(KpiRow {
                 month: r.month,
                 mrr,
                 paying_customers: paying,
                 arpa,
                 rates: [
-                    percent(start + exp - lost, start),
+                    percent_of_sum(&[(start, false), (exp, false), (lost, true)], start),
                     percent(start - lost, start),
                     percent(lost, start),
-                    percent(lost - exp - react, start),
+                    percent_of_sum(&[(lost, false), (exp, true), (react, true)], start),
                     quick,
                     percent(r.customers[CHURNED] as i128, r.customers[STARTING] as i128),
                     percent(exp, start),

@@ -20,6 +20,37 @@ pub fn percent(num: i128, den: i128) -> Option<f64> {
     })
 }
 
+/// 100 x (sum of `terms`, each with its sign) / `den`: exact when the sum fits in an i128,
+/// otherwise summed as doubles (only sums near 10^38 can get there).
+pub fn percent_of_sum(terms: &[(i128, bool)], den: i128) -> Option<f64> {
+    times_sum_over(100, terms, den)
+}
+
+/// `factor` x (sum of `terms`) / `den`, as [`percent_of_sum`].
+pub fn times_sum_over(factor: i128, terms: &[(i128, bool)], den: i128) -> Option<f64> {
+    let exact = terms.iter().try_fold(0i128, |acc, &(v, negative)| {
+        if negative {
+            acc.checked_sub(v)
+        } else {
+            acc.checked_add(v)
+        }
+    });
+    match exact {
+        _ if den == 0 => None,
+        Some(num) => Some(match num.checked_mul(factor) {
+            Some(n) => n as f64 / den as f64,
+            None => factor as f64 * (num as f64 / den as f64),
+        }),
+        None => {
+            let num: f64 = terms
+                .iter()
+                .map(|&(v, negative)| if negative { -(v as f64) } else { v as f64 })
+                .sum();
+            Some(factor as f64 * num / den as f64)
+        }
+    }
+}
+
 /// [`percent`] of two amounts of any scales.
 pub fn percent_of(num: &Money, den: &Money) -> Option<f64> {
     let scale = num.scale.max(den.scale);
@@ -171,8 +202,15 @@ impl RetentionSums {
 
     /// 100 x (start + expansion - churn - contraction) / start; None for no row or start 0.
     pub fn nrr(&self) -> Option<f64> {
-        let kept = self.start - self.churn - self.contraction;
-        percent(kept.checked_add(self.expansion)?, self.start)
+        percent_of_sum(
+            &[
+                (self.start, false),
+                (self.expansion, false),
+                (self.churn, true),
+                (self.contraction, true),
+            ],
+            self.start,
+        )
     }
 
     /// 100 x (start - churn - contraction) / start.
