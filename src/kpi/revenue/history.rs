@@ -59,13 +59,115 @@ impl Hasher for KeyHasher {
 pub type Map<K> = HashMap<K, Months, BuildHasherDefault<KeyHasher>>;
 
 /// One customer's months: sorted, distinct, amounts > 0 (units of the history's scale).
+/// Amounts are kept as `i64` (12 bytes a month with the month) until one needs more.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Months {
-    pub months: Vec<i32>,
-    pub units: Vec<i128>,
+    months: Vec<i32>,
+    units: Units,
+}
+
+/// Amounts of one customer: narrow while every one fits an `i64` (the usual case: 9.2e16 at
+/// scale 2), wide from the first that does not. Amounts only grow, so both ways of building
+/// the same months (rows, or reading the stored form) give the same variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Units {
+    Narrow(Vec<i64>),
+    Wide(Vec<i128>),
+}
+
+impl Default for Units {
+    fn default() -> Self {
+        Units::Narrow(Vec::new())
+    }
+}
+
+impl Units {
+    #[inline]
+    fn get(&self, i: usize) -> i128 {
+        match self {
+            Units::Narrow(v) => v[i] as i128,
+            Units::Wide(v) => v[i],
+        }
+    }
+
+    #[cold]
+    fn widen(&mut self) {
+        if let Units::Narrow(v) = self {
+            *self = Units::Wide(v.iter().map(|u| *u as i128).collect());
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, i: usize, value: i128) {
+        if let (Units::Narrow(v), Ok(n)) = (&mut *self, i64::try_from(value)) {
+            v[i] = n;
+            return;
+        }
+        self.widen();
+        if let Units::Wide(v) = self {
+            v[i] = value;
+        }
+    }
+
+    #[inline]
+    fn insert(&mut self, i: usize, value: i128) {
+        if let (Units::Narrow(v), Ok(n)) = (&mut *self, i64::try_from(value)) {
+            v.insert(i, n);
+            return;
+        }
+        self.widen();
+        if let Units::Wide(v) = self {
+            v.insert(i, value);
+        }
+    }
+
+    fn clear(&mut self) {
+        *self = Units::default();
+    }
 }
 
 impl Months {
+    pub fn len(&self) -> usize {
+        self.months.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.months.is_empty()
+    }
+
+    pub fn months(&self) -> &[i32] {
+        &self.months
+    }
+
+    pub fn clear(&mut self) {
+        self.months.clear();
+        self.units.clear();
+    }
+
+    /// Appends a month after the last one (the caller checks the order).
+    #[inline]
+    pub fn push(&mut self, month: i32, units: i128) {
+        let i = self.months.len();
+        self.months.push(month);
+        self.units.insert(i, units);
+    }
+
+    /// (month, amount) in month order.
+    pub fn iter(&self) -> impl Iterator<Item = (i32, i128)> + '_ {
+        self.months
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (*m, self.units.get(i)))
+    }
+
+    /// The amount in `month`, 0 when the customer did not pay then.
+    pub fn at(&self, month: i32) -> i128 {
+        match self.months.binary_search(&month) {
+            Ok(i) => self.units.get(i),
+            Err(_) => 0,
+        }
+    }
+
     /// Adds `units` (> 0) to `month`; None on overflow.
     #[inline]
     fn add(&mut self, month: i32, units: i128) -> Option<()> {
@@ -73,27 +175,23 @@ impl Months {
             Some(&last) if last < month => {}
             None => {}
             Some(_) => {
-                return match self.months.binary_search(&month) {
-                    Ok(i) => {
-                        self.units[i] = self.units[i].checked_add(units)?;
-                        Some(())
-                    }
+                match self.months.binary_search(&month) {
+                    Ok(i) => self.units.set(i, self.units.get(i).checked_add(units)?),
                     Err(i) => {
                         self.months.insert(i, month);
                         self.units.insert(i, units);
-                        Some(())
                     }
                 }
+                return Some(());
             }
         }
-        self.months.push(month);
-        self.units.push(units);
+        self.push(month, units);
         Some(())
     }
 
     fn rescale(&mut self, factor: i128) -> Option<()> {
-        for u in &mut self.units {
-            *u = u.checked_mul(factor)?;
+        for i in 0..self.months.len() {
+            self.units.set(i, self.units.get(i).checked_mul(factor)?);
         }
         Some(())
     }
@@ -374,11 +472,11 @@ impl MrrHistory {
         let map = self.map_for::<Kt>()?;
         for (key, theirs) in other {
             let mine = map.entry(key.clone()).or_default();
-            for (m, u) in theirs.months.iter().zip(&theirs.units) {
+            for (m, u) in theirs.iter() {
                 let u = u
                     .checked_mul(factor)
                     .ok_or_else(|| too_large("mrr_history"))?;
-                mine.add(*m, u).ok_or_else(|| too_large("mrr_history"))?;
+                mine.add(m, u).ok_or_else(|| too_large("mrr_history"))?;
             }
         }
         Ok(())
@@ -399,12 +497,12 @@ fn write_customers<Kt: CustomerKey>(map: &Map<Kt>, first: i32, out: &mut Vec<u8>
     wire::put_varint(out, sorted.len() as u128);
     for (key, months) in sorted {
         key.write(out);
-        wire::put_varint(out, months.months.len() as u128);
+        wire::put_varint(out, months.len() as u128);
         let mut prev = first;
-        for (m, u) in months.months.iter().zip(&months.units) {
+        for (m, u) in months.iter() {
             wire::put_varint(out, (m - prev) as u128);
-            wire::put_varint(out, *u as u128);
-            prev = *m;
+            wire::put_varint(out, u as u128);
+            prev = m;
         }
     }
 }
@@ -561,12 +659,12 @@ impl Summary for MrrHistory {
                 out.push('[');
                 out.push_str(&key.to_json());
                 out.push_str(",{");
-                for (j, (m, u)) in months.months.iter().zip(&months.units).enumerate() {
+                for (j, (m, u)) in months.iter().enumerate() {
                     if j > 0 {
                         out.push(',');
                     }
-                    let amount = Money::new(*u, scale).to_text();
-                    out.push_str(&format!("\"{}\":\"{amount}\"", month_text(*m)));
+                    let amount = Money::new(u, scale).to_text();
+                    out.push_str(&format!("\"{}\":\"{amount}\"", month_text(m)));
                 }
                 out.push_str("}]");
             }
@@ -610,9 +708,9 @@ impl Summary for MrrHistory {
         }
         fn check<Kt>(map: &Map<Kt>, first: i32, last: i32) -> Result<(), String> {
             for months in map.values() {
-                let inside = months.months.first().is_some_and(|m| *m >= first)
-                    && months.months.last().is_some_and(|m| *m <= last);
-                if !inside || months.units.iter().any(|u| *u <= 0) {
+                let inside = months.months().first().is_some_and(|m| *m >= first)
+                    && months.months().last().is_some_and(|m| *m <= last);
+                if !inside || months.iter().any(|(_, u)| u <= 0) {
                     return Err(
                         "A customer has no month, a month outside the history's range or an \
                          amount that is not above 0."
@@ -717,6 +815,22 @@ mod tests {
         h.add::<i64, i64>(&1, 1, &big).unwrap();
         assert!(h.add::<i64, i64>(&1, 1, &m("1")).is_err());
         assert!(h.add::<i64, i64>(&1, 2, &m("0.1")).is_err());
+    }
+
+    #[test]
+    fn amounts_past_i64_round_trip() {
+        let mut h = MrrHistory::default();
+        h.add::<i64, i64>(&1, 10, &m("9000000000000000000")).unwrap();
+        h.add::<i64, i64>(&1, 12, &m("1")).unwrap();
+        // Narrow so far; this sum passes i64::MAX and widens the customer.
+        h.add::<i64, i64>(&1, 10, &m("1000000000000000000")).unwrap();
+        h.add::<i64, i64>(&1, 11, &m("5")).unwrap();
+        // And a scale change multiplies every amount.
+        h.add::<i64, i64>(&2, 11, &m("0.5")).unwrap();
+        let back = MrrHistory::from_binary(&h.to_binary()).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(MrrHistory::from_text(&h.to_text()).unwrap(), h);
+        assert!(h.to_text().contains("\"10000000000000000000.0\""));
     }
 
     #[test]

@@ -112,8 +112,7 @@ fn read_all<Kt: KeyMap>(h: &mut MrrHistory, items: &[Value], scale: u32) -> Resu
         entries.sort_unstable_by_key(|e| e.0);
         let mut m = Months::default();
         for (month, units) in entries {
-            m.months.push(month);
-            m.units.push(units);
+            m.push(month, units);
         }
         insert_parsed(h, key, m)?;
     }

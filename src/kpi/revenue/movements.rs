@@ -105,7 +105,7 @@ pub fn movements(stored: &[u8], within: Option<i128>) -> KpiResult<(u32, Vec<Mon
         .collect();
     walk(stored, |months| {
         let mut prev: Option<(i32, i128)> = None;
-        for (&m, &u) in months.months.iter().zip(&months.units) {
+        for (m, u) in months.iter() {
             let i = (m - first) as usize;
             let row = &mut rows[i];
             add(&mut row.mrr[ENDING], u)?;
@@ -230,14 +230,10 @@ pub fn retention_between(
     to: i32,
 ) -> KpiResult<(Option<f64>, Option<f64>)> {
     let (mut start, mut kept, mut capped) = (0i128, 0i128, 0i128);
-    let at = |months: &Months, m: i32| match months.months.binary_search(&m) {
-        Ok(i) => months.units[i],
-        Err(_) => 0,
-    };
     walk(stored, |months| {
-        let a = at(months, from);
+        let a = months.at(from);
         if a > 0 {
-            let b = at(months, to);
+            let b = months.at(to);
             add(&mut start, a)?;
             add(&mut kept, b)?;
             add(&mut capped, b.min(a))?;

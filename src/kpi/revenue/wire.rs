@@ -147,8 +147,7 @@ pub fn skip_key(c: &mut Cursor, kind: u8) -> Result<(), String> {
 /// Reads one customer's months into `out` (cleared first), checking order, range and signs.
 #[inline]
 pub fn read_months(c: &mut Cursor, range: (i32, i32), out: &mut Months) -> Result<(), String> {
-    out.months.clear();
-    out.units.clear();
+    out.clear();
     let n = c.len()?;
     if n == 0 {
         return Err("A customer has no month.".to_string());
@@ -164,8 +163,7 @@ pub fn read_months(c: &mut Cursor, range: (i32, i32), out: &mut Months) -> Resul
         if units == 0 || units > i128::MAX as u128 {
             return Err("An amount is 0 or above the largest 128-bit integer.".to_string());
         }
-        out.months.push(month as i32);
-        out.units.push(units as i128);
+        out.push(month as i32, units as i128);
     }
     Ok(())
 }
