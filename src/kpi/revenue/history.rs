@@ -231,7 +231,7 @@ impl CustomerKey for Vec<u8> {
         out.extend_from_slice(self);
     }
     fn read(c: &mut Cursor) -> Result<Self, String> {
-        let n = c.len()?;
+        let n = c.count()?;
         Ok(c.take(n)?.to_vec())
     }
     fn to_json(&self) -> String {
@@ -511,7 +511,7 @@ fn read_customers<Kt: KeyMap>(c: &mut Cursor, range: (i32, i32)) -> Result<Map<K
     let mut map = Map::default();
     let mut previous: Option<Kt> = None;
     let mut months = Months::default();
-    let n = c.len()?;
+    let n = c.count()?;
     for _ in 0..n {
         let key = Kt::read(c)?;
         if previous.as_ref().is_some_and(|p| *p >= key) {
@@ -820,10 +820,12 @@ mod tests {
     #[test]
     fn amounts_past_i64_round_trip() {
         let mut h = MrrHistory::default();
-        h.add::<i64, i64>(&1, 10, &m("9000000000000000000")).unwrap();
+        h.add::<i64, i64>(&1, 10, &m("9000000000000000000"))
+            .unwrap();
         h.add::<i64, i64>(&1, 12, &m("1")).unwrap();
         // Narrow so far; this sum passes i64::MAX and widens the customer.
-        h.add::<i64, i64>(&1, 10, &m("1000000000000000000")).unwrap();
+        h.add::<i64, i64>(&1, 10, &m("1000000000000000000"))
+            .unwrap();
         h.add::<i64, i64>(&1, 11, &m("5")).unwrap();
         // And a scale change multiplies every amount.
         h.add::<i64, i64>(&2, 11, &m("0.5")).unwrap();

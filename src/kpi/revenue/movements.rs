@@ -61,7 +61,7 @@ fn walk(
         return Ok(None);
     };
     if header.kind != 0 {
-        let n = c.len().map_err(corrupt)?;
+        let n = c.count().map_err(corrupt)?;
         let mut months = Months::default();
         for _ in 0..n {
             skip_key(&mut c, header.kind).map_err(corrupt)?;

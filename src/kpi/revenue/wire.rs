@@ -67,7 +67,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A count of items that cannot claim more items than bytes remain.
-    pub fn len(&mut self) -> Result<usize, String> {
+    pub fn count(&mut self) -> Result<usize, String> {
         let n = self.varint()?;
         if n > self.bytes.len() as u128 {
             return Err(format!(
@@ -137,7 +137,7 @@ pub fn skip_key(c: &mut Cursor, kind: u8) -> Result<(), String> {
     match kind {
         1 => c.take(8).map(|_| ()),
         2 => {
-            let n = c.len()?;
+            let n = c.count()?;
             c.take(n).map(|_| ())
         }
         _ => c.take(16).map(|_| ()),
@@ -148,7 +148,7 @@ pub fn skip_key(c: &mut Cursor, kind: u8) -> Result<(), String> {
 #[inline]
 pub fn read_months(c: &mut Cursor, range: (i32, i32), out: &mut Months) -> Result<(), String> {
     out.clear();
-    let n = c.len()?;
+    let n = c.count()?;
     if n == 0 {
         return Err("A customer has no month.".to_string());
     }

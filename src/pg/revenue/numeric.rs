@@ -91,9 +91,9 @@ unsafe fn short_stored(ptr: *const u8) -> Option<Money> {
         let drop = 4 * (n - 1 - weight) - dscale;
         let units = match drop {
             0 => acc,
-            1 if acc % 10 == 0 => acc / 10,
-            2 if acc % 100 == 0 => acc / 100,
-            3 if acc % 1000 == 0 => acc / 1000,
+            1 if acc.is_multiple_of(10) => acc / 10,
+            2 if acc.is_multiple_of(100) => acc / 100,
+            3 if acc.is_multiple_of(1000) => acc / 1000,
             d if d < 0 && d > -20 => acc.checked_mul(POW10_U64[(-d) as usize])?,
             _ => return None,
         };
