@@ -2,7 +2,9 @@
 
 pub mod history;
 pub mod history_text;
+pub mod keys;
 pub mod money;
+pub mod months;
 pub mod movements;
 pub mod rates;
 pub mod wire;
