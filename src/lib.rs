@@ -21,6 +21,11 @@ pub mod pg;
     name = "customer",
     requires = ["equality"]
 );
+::pgrx::extension_sql_file!(
+    "../sql/revenue.sql",
+    name = "revenue",
+    requires = ["equality"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

@@ -4,6 +4,7 @@ pub mod counters;
 pub mod customer;
 pub mod error;
 pub mod normal;
+pub mod revenue;
 pub mod scale;
 pub mod share;
 pub mod summary;

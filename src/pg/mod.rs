@@ -3,6 +3,7 @@
 pub mod customer;
 pub mod datum;
 pub mod fmgr;
+pub mod revenue;
 pub mod state;
 pub mod summary;
 pub mod survey;

@@ -1,0 +1,164 @@
+"""csmetrics revenue benchmark (issue 7's speed section), same-run medians, interleaved.
+
+    .venv/bin/python bench/revenue.py --scale 1     # 10M movement rows; 200,000 customers x 36 months
+    .venv/bin/python bench/revenue.py --scale 0.05  # a quick look
+
+- nrr(start, expansion, churn, contraction) over 10M rows vs the plain-SQL formula with
+  sum(numeric) (target: at most 0.5x).
+- mrr_agg + mrr_movements over 200,000 customers x 36 months vs the plain-SQL spine / LEFT
+  JOIN / LAG / CASE formulation (target: at least 5x faster), and the peak memory of the
+  aggregate (growth of the backend's peak resident set, VmHWM, in a fresh connection).
+"""
+import argparse
+import os
+
+from bench import connect, medians_ms, machine
+
+RUNS_NOTE = "median of interleaved runs after a warm-up"
+
+
+def load_movements(conn, rows):
+    tag = f"rows={rows}"
+    if conn.execute("SELECT to_regclass('rev_bench_movements')").fetchone()[0] and \
+            conn.execute("SELECT obj_description('rev_bench_movements'::regclass)").fetchone()[0] == tag:
+        return
+    print(f"loading {rows:,} movement rows ...", flush=True)
+    conn.execute("DROP TABLE IF EXISTS rev_bench_movements")
+    conn.execute("SELECT setseed(0.7)")
+    conn.execute(f"""
+        CREATE TABLE rev_bench_movements AS
+        SELECT s, round((random() * 100)::numeric, 2) AS e,
+               round((random() * s * 0.3)::numeric, 2) AS c,
+               round((random() * s * 0.3)::numeric, 2) AS k
+        FROM (SELECT round((100 + random() * 10000)::numeric, 2) AS s
+              FROM generate_series(1, {rows})) AS t""")
+    conn.execute("VACUUM ANALYZE rev_bench_movements")
+    conn.execute(f"COMMENT ON TABLE rev_bench_movements IS '{tag}'")
+
+
+def load_mrr(conn, customers, months):
+    """One row per paying customer-month over `months` months: random start, about 15% of
+    customers churn and 5% come back, 10% of rows duplicated (a second subscription)."""
+    tag = f"customers={customers},months={months}"
+    if conn.execute("SELECT to_regclass('rev_bench_mrr')").fetchone()[0] and \
+            conn.execute("SELECT obj_description('rev_bench_mrr'::regclass)").fetchone()[0] == tag:
+        return
+    print(f"loading {customers:,} customers x {months} months ...", flush=True)
+    conn.execute("DROP TABLE IF EXISTS rev_bench_mrr")
+    conn.execute("SELECT setseed(0.3)")
+    conn.execute(f"""
+        CREATE TABLE rev_bench_mrr AS
+        WITH cust AS (
+            SELECT c, (random() * {months // 3})::int AS start_off,
+                   CASE WHEN random() < 0.15 THEN (random() * {months})::int ELSE {months} END AS stop_off,
+                   round((10 + random() * 990)::numeric, 2) AS base
+            FROM generate_series(1, {customers}) AS c)
+        SELECT c AS customer_id, (date '2023-01-01' + make_interval(months => k))::date AS month,
+               CASE WHEN random() < 0.9 THEN base ELSE round(base * (0.5 + random())::numeric, 2) END AS mrr
+        FROM cust, generate_series(0, {months - 1}) AS k
+        WHERE k >= start_off AND (k < stop_off OR k > stop_off + 3 AND c % 3 = 0)""")
+    conn.execute("""INSERT INTO rev_bench_mrr
+                    SELECT customer_id, month, round((random() * 50)::numeric, 2)
+                    FROM rev_bench_mrr WHERE random() < 0.1""")
+    conn.execute("VACUUM ANALYZE rev_bench_mrr")
+    conn.execute(f"COMMENT ON TABLE rev_bench_mrr IS '{tag}'")
+
+
+NRR_EXT = "SELECT nrr(s, e, c, k) FROM rev_bench_movements"
+NRR_PLAIN = ("SELECT (100 * (sum(s) + sum(e) - sum(c) - sum(k)) / nullif(sum(s), 0))::float8"
+             " FROM rev_bench_movements")
+
+MOVEMENTS_EXT = ("SELECT * FROM mrr_movements((SELECT mrr_agg(customer_id, month, mrr)"
+                 " FROM rev_bench_mrr))")
+MOVEMENTS_PLAIN = """
+WITH per_month AS (
+    SELECT customer_id AS c, date_trunc('month', month)::date AS m, sum(mrr) AS mrr
+    FROM rev_bench_mrr GROUP BY 1, 2),
+bounds AS (SELECT min(m) AS lo, max(m) AS hi FROM per_month),
+spine AS (
+    SELECT cs.c, gs::date AS m
+    FROM (SELECT DISTINCT c FROM per_month) AS cs, bounds,
+         generate_series(bounds.lo, bounds.hi, interval '1 month') AS gs),
+filled AS (SELECT s.c, s.m, coalesce(p.mrr, 0) AS mrr FROM spine s LEFT JOIN per_month p USING (c, m)),
+lagged AS (
+    SELECT m, mrr, coalesce(lag(mrr) OVER w, 0) AS prev,
+           coalesce(bool_or(mrr > 0) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS paid_before
+    FROM filled WINDOW w AS (PARTITION BY c ORDER BY m)),
+classified AS (
+    SELECT m, mrr, prev,
+           CASE WHEN prev = 0 AND mrr > 0 AND NOT paid_before THEN 'new'
+                WHEN prev = 0 AND mrr > 0 THEN 'reactivation'
+                WHEN prev > 0 AND mrr = 0 THEN 'churn'
+                WHEN mrr > prev THEN 'expansion'
+                WHEN mrr < prev THEN 'contraction' END AS kind
+    FROM lagged)
+SELECT m, sum(prev), coalesce(sum(mrr) FILTER (WHERE kind = 'new'), 0),
+       coalesce(sum(mrr) FILTER (WHERE kind = 'reactivation'), 0),
+       coalesce(sum(mrr - prev) FILTER (WHERE kind = 'expansion'), 0),
+       coalesce(sum(prev - mrr) FILTER (WHERE kind = 'contraction'), 0),
+       coalesce(sum(prev) FILTER (WHERE kind = 'churn'), 0), sum(mrr),
+       count(*) FILTER (WHERE prev > 0), count(*) FILTER (WHERE kind = 'new'),
+       count(*) FILTER (WHERE kind = 'reactivation'), count(*) FILTER (WHERE kind = 'expansion'),
+       count(*) FILTER (WHERE kind = 'contraction'), count(*) FILTER (WHERE kind = 'churn'),
+       count(*) FILTER (WHERE mrr > 0)
+FROM classified GROUP BY m ORDER BY m"""
+
+
+def peak_rss_kb(conn):
+    pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def aggregate_memory(customers_rows):
+    """Peak memory of mrr_agg over the table, in a fresh backend (serial: one process holds
+    the whole state), and the size of the history it stores."""
+    conn = connect()
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchall()  # table pages cached
+    before = peak_rss_kb(conn)
+    stored = conn.execute("SELECT pg_column_size(mrr_agg(customer_id, month, mrr))"
+                          " FROM rev_bench_mrr").fetchone()[0]
+    after = peak_rss_kb(conn)
+    conn.close()
+    return (after - before) / 1024, stored / 1024 / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    args = parser.parse_args()
+    rows = int(10_000_000 * args.scale)
+    customers = int(200_000 * args.scale)
+    months = 36
+    conn = connect()
+    conn.execute("SET jit = off")
+    load_movements(conn, rows)
+    load_mrr(conn, customers, months)
+    mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
+    print(f"\ncsmetrics revenue benchmark, scale {args.scale}: {RUNS_NOTE}, ms")
+    print(f"machine: {machine()}\n")
+    header = f"| {'KPI':<60} | {'workers':>7} | {'csmetrics':>9} | {'plain SQL':>9} | {'ratio':>6} |"
+    print(header)
+    print("|" + "|".join("-" * len(c) for c in header.split("|")[1:-1]) + "|")
+    cases = [
+        (f"nrr(start, expansion, churn, contraction), {rows:,} rows", NRR_EXT, NRR_PLAIN),
+        (f"mrr_agg + mrr_movements, {customers:,} x {months} ({mrr_rows:,} rows)",
+         MOVEMENTS_EXT, MOVEMENTS_PLAIN),
+    ]
+    for workers in (0, 2):
+        conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
+        for name, ext, plain in cases:
+            e, p = medians_ms(conn, ext, plain)
+            print(f"| {name:<60} | {workers:>7} | {e:>9.1f} | {p:>9.1f} | {e / p:>6.2f} |", flush=True)
+    conn.close()
+    peak, stored = aggregate_memory(mrr_rows)
+    print(f"\nmrr_agg peak memory (backend VmHWM growth, serial): {peak:,.1f} MiB;"
+          f" stored mrr_history: {stored:,.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,517 @@
+//! `mrr_history`: customer -> month -> exact MRR, the summary behind `mrr_agg()`.
+//!
+//! While aggregating, customers sit in a hash map (one per key type), each with its months
+//! kept sorted, merged and free of zeros as rows arrive, so every overflow is caught where it
+//! happens. The stored form is canonical: customers sorted by key (bigint order, bytes of the
+//! text, bytes of the uuid), months ascending, amounts > 0 as varints at the history's scale.
+//! The month range (first and last month of any row, zero rows included) is stored too: a
+//! month with no row inside it is 0 MRR, which is what makes a missing month a churn.
+
+use std::borrow::Borrow;
+use std::hash::Hash;
+
+use serde_json::Value;
+
+pub use super::keys::{CustomerKey, Customers, KeyMap, Map};
+use super::money::{pow10, too_large, Money, MAX_SCALE};
+pub use super::months::Months;
+use super::wire::{self, Cursor};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::summary::Summary;
+use crate::kpi::text::bad_text;
+
+/// The MRR of customers per month, exact.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MrrHistory {
+    pub customers: Option<Customers>,
+    /// Amounts count units of 10^-scale: the largest scale of any row, as `sum(numeric)`.
+    pub scale: u32,
+    /// First and last month of any row (month index: year x 12 + month - 1).
+    pub range: Option<(i32, i32)>,
+}
+
+#[cold]
+fn mixed_keys(mine: u8, theirs: u8) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::InvalidParameter,
+        format!(
+            "cannot merge an mrr_history of {} customers with one of {} customers",
+            Customers::kind_name(mine),
+            Customers::kind_name(theirs)
+        ),
+        "A history's customers all have the same type.",
+        "Aggregate every history with the same customer column type.",
+    )
+}
+
+impl MrrHistory {
+    fn raise_scale(&mut self, scale: u32) -> KpiResult<()> {
+        if scale <= self.scale {
+            return Ok(());
+        }
+        if scale > MAX_SCALE {
+            return Err(too_large("mrr_history"));
+        }
+        let factor = pow10(scale - self.scale);
+        if let Some(c) = &mut self.customers {
+            for months in c.each_months_mut() {
+                months
+                    .rescale(factor)
+                    .ok_or_else(|| too_large("mrr_history"))?;
+            }
+        }
+        self.scale = scale;
+        Ok(())
+    }
+
+    fn extend_range(&mut self, first: i32, last: i32) {
+        self.range = Some(match self.range {
+            None => (first, last),
+            Some((a, b)) => (a.min(first), b.max(last)),
+        });
+    }
+
+    fn map_for<Kt: KeyMap>(&mut self) -> KpiResult<&mut Map<Kt>> {
+        let customers = self
+            .customers
+            .get_or_insert_with(|| Kt::wrap(Map::default()));
+        let kind = customers.kind();
+        let wanted = Kt::wrap(Map::default()).kind();
+        Kt::map(customers).ok_or_else(|| mixed_keys(kind, wanted))
+    }
+
+    /// `mrr_agg`'s row: `mrr` (checked >= 0) of customer `key` in `month`.
+    #[inline]
+    pub fn add<Kt, Q>(&mut self, key: &Q, month: i32, mrr: &Money) -> KpiResult<()>
+    where
+        Kt: KeyMap + Borrow<Q>,
+        Q: ?Sized + Hash + Eq + ToOwned<Owned = Kt>,
+    {
+        if mrr.is_negative() {
+            return Err(KpiError::new(
+                ErrorKind::OutOfRange,
+                format!("mrr_agg mrr cannot be negative: {}", mrr.to_text()),
+                format!("A row has MRR {}.", mrr.to_text()),
+                "MRR is zero or more; record credits and discounts as lower MRR.",
+            ));
+        }
+        self.extend_range(month, month);
+        self.raise_scale(mrr.scale)?;
+        // Rows with 0 MRR only extend the range: a customer is as absent as without them.
+        if mrr.is_zero() {
+            self.map_for::<Kt>()?;
+            return Ok(());
+        }
+        let units = mrr
+            .units_at(self.scale)
+            .ok_or_else(|| too_large("mrr_history"))?;
+        let map = self.map_for::<Kt>()?;
+        let added = match map.get_mut(key) {
+            Some(months) => months.add(month, units),
+            None => {
+                let mut months = Months::default();
+                months.add(month, units);
+                map.insert(key.to_owned(), months);
+                Some(())
+            }
+        };
+        added.ok_or_else(|| too_large("mrr_history"))
+    }
+
+    /// The customers sorted by key, each with its months, for the stored form.
+    fn sorted<Kt: CustomerKey>(map: &Map<Kt>) -> Vec<(&Kt, &Months)> {
+        let mut v: Vec<_> = map.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    fn merge_map<Kt: KeyMap>(&mut self, other: &Map<Kt>, factor: i128) -> KpiResult<()> {
+        let map = self.map_for::<Kt>()?;
+        for (key, theirs) in other {
+            let mine = map.entry(key.clone()).or_default();
+            for (m, u) in theirs.iter() {
+                let u = u
+                    .checked_mul(factor)
+                    .ok_or_else(|| too_large("mrr_history"))?;
+                mine.add(m, u).ok_or_else(|| too_large("mrr_history"))?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn customer_count(&self) -> usize {
+        match &self.customers {
+            None => 0,
+            Some(Customers::Int(m)) => m.len(),
+            Some(Customers::Text(m)) => m.len(),
+            Some(Customers::Uuid(m)) => m.len(),
+        }
+    }
+}
+
+fn write_customers<Kt: CustomerKey>(map: &Map<Kt>, first: i32, out: &mut Vec<u8>) {
+    let sorted = MrrHistory::sorted(map);
+    wire::put_varint(out, sorted.len() as u128);
+    for (key, months) in sorted {
+        key.write(out);
+        wire::put_varint(out, months.len() as u128);
+        let mut prev = first;
+        for (m, u) in months.iter() {
+            wire::put_varint(out, (m - prev) as u128);
+            wire::put_varint(out, u as u128);
+            prev = m;
+        }
+    }
+}
+
+fn read_customers<Kt: KeyMap>(c: &mut Cursor, range: (i32, i32)) -> Result<Map<Kt>, String> {
+    let mut map = Map::default();
+    let mut previous: Option<Kt> = None;
+    let mut months = Months::default();
+    let n = c.count()?;
+    for _ in 0..n {
+        let key = Kt::read(c)?;
+        if previous.as_ref().is_some_and(|p| *p >= key) {
+            return Err("The customers are not in ascending order of key.".to_string());
+        }
+        wire::read_months(c, range, &mut months)?;
+        map.insert(key.clone(), std::mem::take(&mut months));
+        previous = Some(key);
+    }
+    Ok(map)
+}
+
+/// Days since 2000-01-01 (a PostgreSQL `date`) -> month index (year x 12 + month - 1).
+/// Howard Hinnant's civil calendar algorithm (proleptic Gregorian, as PostgreSQL).
+pub fn month_of_pg_date(days: i32) -> i32 {
+    let z = days as i64 + 10_957 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + (m <= 2) as i64;
+    (y * 12 + m - 1) as i32
+}
+
+/// Month index -> the PostgreSQL `date` of its first day.
+pub fn pg_date_of_month(month: i32) -> i32 {
+    let (mut y, m) = (month.div_euclid(12) as i64, month.rem_euclid(12) as i64 + 1);
+    y -= (m <= 2) as i64;
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468 - 10_957) as i32
+}
+
+/// Month index (year x 12 + month - 1) as "YYYY-MM".
+pub fn month_text(month: i32) -> String {
+    let (y, m) = (month.div_euclid(12), month.rem_euclid(12) + 1);
+    format!("{y:04}-{m:02}")
+}
+
+fn parse_month(v: &Value, what: &str) -> Result<i32, String> {
+    let bad = || format!("{what} is not a month like \"2025-01\".");
+    let Value::String(s) = v else {
+        return Err(bad());
+    };
+    let (y, m) = s.rsplit_once('-').ok_or_else(bad)?;
+    let (y, m): (i32, i32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(1..=12).contains(&m) || y.abs() > 6_000_000 || month_text(y * 12 + m - 1) != *s {
+        return Err(bad());
+    }
+    Ok(y * 12 + m - 1)
+}
+
+impl Summary for MrrHistory {
+    const TYPE_NAME: &'static str = "mrr_history";
+    const VERSION: u8 = 1;
+
+    fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        let Some((first, last)) = other.range else {
+            return Ok(());
+        };
+        if let (Some(a), Some(b)) = (&self.customers, &other.customers) {
+            if a.kind() != b.kind() {
+                return Err(mixed_keys(a.kind(), b.kind()));
+            }
+        }
+        self.raise_scale(other.scale)?;
+        self.extend_range(first, last);
+        let factor = pow10(self.scale - other.scale);
+        match &other.customers {
+            None => Ok(()),
+            Some(Customers::Int(m)) => self.merge_map(m, factor),
+            Some(Customers::Text(m)) => self.merge_map(m, factor),
+            Some(Customers::Uuid(m)) => self.merge_map(m, factor),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.range.is_none()
+    }
+
+    fn write_payload(&self, out: &mut Vec<u8>) {
+        let kind = self.customers.as_ref().map_or(0, |c| c.kind());
+        out.push(kind);
+        out.push(self.scale as u8);
+        let Some((first, last)) = self.range else {
+            return;
+        };
+        out.extend_from_slice(&first.to_be_bytes());
+        out.extend_from_slice(&last.to_be_bytes());
+        match &self.customers {
+            None => {}
+            Some(Customers::Int(m)) => write_customers(m, first, out),
+            Some(Customers::Text(m)) => write_customers(m, first, out),
+            Some(Customers::Uuid(m)) => write_customers(m, first, out),
+        }
+    }
+
+    fn read_payload(bytes: &[u8]) -> Result<Self, String> {
+        let mut c = Cursor::new(bytes);
+        let header = wire::read_header(&mut c)?;
+        let mut h = MrrHistory {
+            customers: None,
+            scale: header.scale,
+            range: header.range,
+        };
+        if let Some(range) = header.range {
+            h.customers = match header.kind {
+                0 => None,
+                1 => Some(Customers::Int(read_customers(&mut c, range)?)),
+                2 => Some(Customers::Text(read_customers(&mut c, range)?)),
+                _ => Some(Customers::Uuid(read_customers(&mut c, range)?)),
+            };
+        }
+        c.finish()?;
+        Ok(h)
+    }
+
+    fn to_text(&self) -> String {
+        let mut out = String::from("{\"version\":1");
+        let kind = self.customers.as_ref().map_or(0, |c| c.kind());
+        if kind != 0 {
+            out.push_str(&format!(
+                ",\"customer_type\":\"{}\"",
+                Customers::kind_name(kind)
+            ));
+        }
+        out.push_str(&format!(",\"scale\":{}", self.scale));
+        if let Some((first, last)) = self.range {
+            out.push_str(&format!(
+                ",\"first_month\":\"{}\",\"last_month\":\"{}\"",
+                month_text(first),
+                month_text(last)
+            ));
+        }
+        out.push_str(",\"customers\":[");
+        fn each<Kt: CustomerKey>(map: &Map<Kt>, scale: u32, out: &mut String) {
+            for (i, (key, months)) in MrrHistory::sorted(map).into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push('[');
+                out.push_str(&key.to_json());
+                out.push_str(",{");
+                for (j, (m, u)) in months.iter().enumerate() {
+                    if j > 0 {
+                        out.push(',');
+                    }
+                    let amount = Money::new(u, scale).to_text();
+                    out.push_str(&format!("\"{}\":\"{amount}\"", month_text(m)));
+                }
+                out.push_str("}]");
+            }
+        }
+        match &self.customers {
+            None => {}
+            Some(Customers::Int(m)) => each(m, self.scale, &mut out),
+            Some(Customers::Text(m)) => each(m, self.scale, &mut out),
+            Some(Customers::Uuid(m)) => each(m, self.scale, &mut out),
+        }
+        out.push_str("]}");
+        out
+    }
+
+    fn from_text(text: &str) -> KpiResult<Self> {
+        super::history_text::parse(text).map_err(|why| {
+            bad_text(
+                Self::TYPE_NAME,
+                text,
+                why,
+                "Write the value as its output function prints it: {\"version\":1,\
+                 \"customer_type\":\"bigint\",\"scale\":2,\"first_month\":\"2025-01\",\
+                 \"last_month\":\"2025-03\",\"customers\":[[42,{\"2025-01\":\"10.00\"}]]}.",
+            )
+        })
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.scale > MAX_SCALE {
+            return Err(format!("Scale {} is above {MAX_SCALE}.", self.scale));
+        }
+        let Some((first, last)) = self.range else {
+            return if self.customer_count() == 0 {
+                Ok(())
+            } else {
+                Err("The history has customers but no months.".to_string())
+            };
+        };
+        if first > last {
+            return Err("The first month is after the last.".to_string());
+        }
+        fn check<Kt>(map: &Map<Kt>, first: i32, last: i32) -> Result<(), String> {
+            for months in map.values() {
+                let inside = months.months().first().is_some_and(|m| *m >= first)
+                    && months.months().last().is_some_and(|m| *m <= last);
+                if !inside || months.iter().any(|(_, u)| u <= 0) {
+                    return Err(
+                        "A customer has no month, a month outside the history's range or an \
+                         amount that is not above 0."
+                            .to_string(),
+                    );
+                }
+            }
+            Ok(())
+        }
+        match &self.customers {
+            None => Ok(()),
+            Some(Customers::Int(m)) => check(m, first, last),
+            Some(Customers::Text(m)) => check(m, first, last),
+            Some(Customers::Uuid(m)) => check(m, first, last),
+        }
+    }
+}
+
+pub(super) fn insert_parsed<Kt: KeyMap>(
+    h: &mut MrrHistory,
+    key: Kt,
+    months: Months,
+) -> Result<(), String> {
+    let map = h.map_for::<Kt>().map_err(|e| e.detail.clone())?;
+    if map.insert(key.clone(), months).is_some() {
+        return Err(format!("Customer {} appears twice.", key.to_json()));
+    }
+    Ok(())
+}
+
+pub(super) fn ensure_kind<Kt: KeyMap>(h: &mut MrrHistory) -> Result<(), String> {
+    h.map_for::<Kt>().map(|_| ()).map_err(|e| e.detail.clone())
+}
+
+pub(super) fn parse_month_value(v: &Value, what: &str) -> Result<i32, String> {
+    parse_month(v, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(t: &str) -> Money {
+        Money::parse(t).unwrap()
+    }
+
+    fn sample() -> MrrHistory {
+        let mut h = MrrHistory::default();
+        h.add::<i64, i64>(&7, 24300, &m("10")).unwrap();
+        h.add::<i64, i64>(&7, 24300, &m("2.50")).unwrap();
+        h.add::<i64, i64>(&3, 24302, &m("5")).unwrap();
+        h.add::<i64, i64>(&3, 24301, &m("5")).unwrap();
+        h.add::<i64, i64>(&9, 24303, &m("0")).unwrap();
+        h
+    }
+
+    #[test]
+    fn rows_merge_and_round_trip() {
+        let h = sample();
+        assert_eq!(h.scale, 2);
+        assert_eq!(h.range, Some((24300, 24303)));
+        assert_eq!(h.customer_count(), 2);
+        let bytes = h.to_binary();
+        let back = MrrHistory::from_binary(&bytes).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(back.to_binary(), bytes);
+        let text = h.to_text();
+        assert_eq!(
+            text,
+            "{\"version\":1,\"customer_type\":\"bigint\",\"scale\":2,\"first_month\":\"2025-01\",\
+             \"last_month\":\"2025-04\",\"customers\":[[3,{\"2025-02\":\"5.00\",\"2025-03\":\"5.00\"}],\
+             [7,{\"2025-01\":\"12.50\"}]]}"
+        );
+        assert_eq!(MrrHistory::from_text(&text).unwrap(), h);
+    }
+
+    #[test]
+    fn merge_equals_one_pass_and_refuses_mixed_keys() {
+        let mut a = MrrHistory::default();
+        a.add::<i64, i64>(&7, 24300, &m("10")).unwrap();
+        let mut b = MrrHistory::default();
+        b.add::<i64, i64>(&7, 24300, &m("2.50")).unwrap();
+        b.add::<i64, i64>(&3, 24302, &m("5")).unwrap();
+        b.add::<i64, i64>(&3, 24301, &m("5")).unwrap();
+        b.add::<i64, i64>(&9, 24303, &m("0")).unwrap();
+        a.merge_checked(&b).unwrap();
+        assert_eq!(a.to_binary(), sample().to_binary());
+        let mut t = MrrHistory::default();
+        t.add::<Vec<u8>, [u8]>(b"acme".as_slice(), 1, &m("1"))
+            .unwrap();
+        assert_eq!(a.merge(&t).unwrap_err().kind, ErrorKind::InvalidParameter);
+    }
+
+    #[test]
+    fn negative_and_overflow() {
+        let mut h = MrrHistory::default();
+        assert_eq!(
+            h.add::<i64, i64>(&1, 1, &m("-1")).unwrap_err().kind,
+            ErrorKind::OutOfRange
+        );
+        let big = Money::new(i128::MAX, 0);
+        h.add::<i64, i64>(&1, 1, &big).unwrap();
+        assert!(h.add::<i64, i64>(&1, 1, &m("1")).is_err());
+        assert!(h.add::<i64, i64>(&1, 2, &m("0.1")).is_err());
+    }
+
+    #[test]
+    fn amounts_past_i64_round_trip() {
+        let mut h = MrrHistory::default();
+        h.add::<i64, i64>(&1, 10, &m("9000000000000000000"))
+            .unwrap();
+        h.add::<i64, i64>(&1, 12, &m("1")).unwrap();
+        // Narrow so far; this sum passes i64::MAX and widens the customer.
+        h.add::<i64, i64>(&1, 10, &m("1000000000000000000"))
+            .unwrap();
+        h.add::<i64, i64>(&1, 11, &m("5")).unwrap();
+        // And a scale change multiplies every amount.
+        h.add::<i64, i64>(&2, 11, &m("0.5")).unwrap();
+        let back = MrrHistory::from_binary(&h.to_binary()).unwrap();
+        assert_eq!(back, h);
+        assert_eq!(MrrHistory::from_text(&h.to_text()).unwrap(), h);
+        assert!(h.to_text().contains("\"10000000000000000000.0\""));
+    }
+
+    #[test]
+    fn calendar() {
+        assert_eq!(month_of_pg_date(0), 2000 * 12);
+        assert_eq!(month_of_pg_date(31), 2000 * 12 + 1);
+        assert_eq!(month_of_pg_date(30), 2000 * 12);
+        assert_eq!(month_of_pg_date(-1), 1999 * 12 + 11);
+        assert_eq!(month_of_pg_date(59), 2000 * 12 + 1); // 2000-02-29
+        assert_eq!(month_of_pg_date(60), 2000 * 12 + 2);
+        for m in [-60000, -1, 0, 1, 24000, 24300, 24311, 70_000_000] {
+            assert_eq!(month_of_pg_date(pg_date_of_month(m)), m);
+            assert_eq!(month_of_pg_date(pg_date_of_month(m) - 1), m - 1);
+        }
+        assert_eq!(pg_date_of_month(2000 * 12 + 2), 60);
+    }
+
+    #[test]
+    fn corrupt_binary_is_refused() {
+        let bytes = sample().to_binary();
+        for cut in 1..bytes.len() {
+            assert!(MrrHistory::from_binary(&bytes[..cut]).is_err(), "{cut}");
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The revenue family: exact money, NRR/GRR, MRR histories and their movements.
+
+pub mod history;
+pub mod history_text;
+pub mod keys;
+pub mod money;
+pub mod months;
+pub mod movements;
+pub mod rates;
+pub mod wire;

@@ -1,0 +1,61 @@
+-- nrr()/grr() on random data: equal to the plain-SQL formulation with sum(numeric) (exact
+-- sums, so the same double), serially, in forced parallel and in sliding windows.
+SELECT setseed(0.7);
+-- Not a temporary table: those are never scanned in parallel.
+CREATE TABLE rnd_mov AS
+SELECT g % 7 AS seg, g AS id,
+       CASE WHEN random() < 0.05 THEN NULL ELSE s END AS s,
+       CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * 300)::numeric, (g % 4)) END AS e,
+       CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * s * 0.4)::numeric, 2) END AS c,
+       CASE WHEN random() < 0.1 THEN NULL ELSE round((random() * s * 0.5)::numeric, 3) END AS k
+FROM (SELECT g, round((random() * 10000)::numeric, 2) AS s FROM generate_series(1, 20000) AS g) AS t;
+ALTER TABLE rnd_mov SET (parallel_workers = 2);
+ANALYZE rnd_mov;
+
+CREATE FUNCTION rev_plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+    RETURN (SELECT max((node->>property)::int)
+            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
+            WHERE jsonb_typeof(node) = 'object' AND node ? property);
+END $$;
+
+-- The independent formulation: plain sums over rows with a start, NULL movements as 0.
+CREATE TEMP VIEW plain AS
+SELECT seg,
+       (100 * (sum(s) + sum(coalesce(e, 0)) - sum(coalesce(c, 0)) - sum(coalesce(k, 0)))
+            / nullif(sum(s), 0))::float8 AS nrr,
+       (100 * (sum(s) - sum(coalesce(c, 0)) - sum(coalesce(k, 0))) / nullif(sum(s), 0))::float8 AS grr
+FROM rnd_mov WHERE s IS NOT NULL GROUP BY seg;
+
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE serial AS SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg;
+-- Within one unit in the last place of the double: both are the exact quotient, rounded.
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE abs(x.nrr - p.nrr) > 1e-12 * abs(p.nrr)
+                           OR abs(x.grr - p.grr) > 1e-12 * abs(p.grr)) AS mismatches
+FROM serial x FULL JOIN plain p USING (seg);
+
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT nrr(s, e, c, k) FROM rnd_mov;
+SELECT rev_plan_max('SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg',
+                    'Workers Launched') > 0 AS ran_in_parallel;
+SELECT count(*) AS compared, count(*) FILTER (WHERE x.nrr <> y.nrr OR x.grr <> y.grr) AS mismatches
+FROM serial x FULL JOIN (SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg) AS y
+     USING (seg);
+RESET ALL;
+
+-- Sliding windows (moving mode with the exact inverse) = recomputation per frame.
+SELECT count(*) AS compared,
+       count(w.nrr) AS non_null,
+       count(*) FILTER (WHERE w.nrr IS DISTINCT FROM r.nrr OR w.grr IS DISTINCT FROM r.grr) AS mismatches
+FROM (SELECT id, nrr(s, e, c, k) OVER f, grr(s, c, k) OVER f FROM rnd_mov WHERE id <= 3000
+      WINDOW f AS (ORDER BY id ROWS BETWEEN 20 PRECEDING AND CURRENT ROW)) AS w
+JOIN (SELECT a.id, nrr(b.s, b.e, b.c, b.k), grr(b.s, b.c, b.k)
+      FROM rnd_mov a CROSS JOIN pg_catalog.generate_series(0, 20) AS back(n)
+           JOIN rnd_mov b ON b.id = a.id - back.n
+      WHERE a.id <= 3000 GROUP BY a.id) AS r USING (id);
+
+DROP TABLE rnd_mov CASCADE;
