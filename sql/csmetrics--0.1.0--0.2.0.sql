@@ -597,3 +597,202 @@ CREATE FUNCTION license_timeline(summary license_summary, from_at timestamptz, t
     LANGUAGE sql STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION utilisation(active_users bigint, seats bigint) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_utilisation' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------------------------
+-- New in 0.2.0: the revenue family (sql/revenue.sql)
+---------------------------------------------------------------------------------------------
+-- csmetrics revenue family (since 0.2.0): exact money, NRR/GRR, MRR movements, money helpers.
+-- The C symbols are defined in src/pg/revenue/. Money is numeric in and out, summed exactly
+-- as scaled 128-bit integers (src/kpi/revenue/money.rs): never a float, never rounded.
+
+---------------------------------------------------------------------------------------------
+-- nrr(start, expansion, churn, contraction) and grr(start, churn, contraction)
+---------------------------------------------------------------------------------------------
+-- Not strict: the state is internal and starts NULL; a NULL start skips the row, a NULL
+-- movement counts as 0 (these columns come from LEFT JOINs).
+CREATE FUNCTION nrr_accum(internal, numeric, numeric, numeric, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_nrr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION nrr_retract(internal, numeric, numeric, numeric, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_nrr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION grr_accum(internal, numeric, numeric, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_grr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION grr_retract(internal, numeric, numeric, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_grr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_retention_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_retention_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION retention_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_retention_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_final(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_nrr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION grr_final(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_grr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- Moving mode: exact decimal sums have exact inverses, so a sliding frame is O(rows).
+CREATE AGGREGATE nrr(start numeric, expansion numeric, churn numeric, contraction numeric) (
+    SFUNC = nrr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = nrr_final,
+    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
+    DESERIALFUNC = retention_deserialize,
+    MSFUNC = nrr_accum, MINVFUNC = nrr_retract, MSTYPE = internal, MSSPACE = 96,
+    MFINALFUNC = nrr_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE nrr(numeric, numeric, numeric, numeric) IS
+    'csmetrics: net revenue retention, 100 x (start + expansion - churn - contraction) / start';
+
+CREATE AGGREGATE grr(start numeric, churn numeric, contraction numeric) (
+    SFUNC = grr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = grr_final,
+    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
+    DESERIALFUNC = retention_deserialize,
+    MSFUNC = grr_accum, MINVFUNC = grr_retract, MSTYPE = internal, MSSPACE = 96,
+    MFINALFUNC = grr_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE grr(numeric, numeric, numeric) IS
+    'csmetrics: gross revenue retention, 100 x (start - churn - contraction) / start';
+
+---------------------------------------------------------------------------------------------
+-- Per-row movement and money helpers
+---------------------------------------------------------------------------------------------
+-- Not strict: LAG() gives NULL on a customer's first row (0), paid_before NULL is false.
+CREATE FUNCTION mrr_movement(previous numeric, current numeric, paid_before boolean)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_mrr_movement' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION monthly_amount(amount numeric, billing_interval interval) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_monthly_amount' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION clv(arpa numeric, customer_churn_rate double precision) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_clv_churn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION clv(monthly_value numeric, lifetime interval) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_clv_lifetime' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crc(retention_cost numeric, customers_retained bigint) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_crc' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION crc_ratio(retention_cost numeric, recurring_revenue numeric)
+    RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_crc_ratio' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION spend_lift(before numeric, after numeric) RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_spend_lift' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION spend_lift_percent(before numeric, after numeric) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_spend_lift_percent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------------------------
+-- mrr_history: customer -> month -> exact MRR (src/kpi/revenue/history.rs)
+---------------------------------------------------------------------------------------------
+CREATE TYPE mrr_history;
+
+CREATE FUNCTION mrr_history_in(cstring) RETURNS mrr_history
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_out(mrr_history) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_recv(internal) RETURNS mrr_history
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_send(mrr_history) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE mrr_history (
+    INPUT = mrr_history_in,
+    OUTPUT = mrr_history_out,
+    RECEIVE = mrr_history_recv,
+    SEND = mrr_history_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE mrr_history IS
+    'csmetrics: MRR per customer and month, exact; read with mrr_movements(), revenue_kpis(), nrr()';
+
+CREATE FUNCTION mrr_history_eq(mrr_history, mrr_history) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_ne(mrr_history, mrr_history) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_hash(mrr_history) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_hash_extended(mrr_history, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = mrr_history, RIGHTARG = mrr_history, FUNCTION = @extschema@.mrr_history_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = mrr_history, RIGHTARG = mrr_history, FUNCTION = @extschema@.mrr_history_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.mrr_history_ops DEFAULT FOR TYPE mrr_history USING hash AS
+    OPERATOR 1 @extschema@.= (mrr_history, mrr_history),
+    FUNCTION 1 @extschema@.mrr_history_hash(mrr_history),
+    FUNCTION 2 @extschema@.mrr_history_hash_extended(mrr_history, bigint);
+
+-- Aggregate support: the state is a Rust value behind internal (not strict: it starts NULL,
+-- and rows with a NULL customer, month or MRR are skipped).
+CREATE FUNCTION mrr_agg_accum(internal, bigint, date, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, date, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, date, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_history_rollup_accum(internal, mrr_history) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_history_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_history_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_history_final(internal) RETURNS mrr_history
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- No moving mode: taking a row back out of a per-customer map is possible but a sliding
+-- window of histories is not a use case; rollup() over stored histories covers periods.
+CREATE AGGREGATE mrr_agg(customer bigint, month date, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, month date, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, month date, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE rollup(mrr_history) (
+    SFUNC = mrr_history_rollup_accum, STYPE = internal, SSPACE = 100000,
+    FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+
+---------------------------------------------------------------------------------------------
+-- Reports on an mrr_history
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION mrr_movements(history mrr_history)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 36;
+CREATE FUNCTION mrr_movements(history mrr_history, reactivation_within interval)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements_within' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 36;
+CREATE FUNCTION revenue_kpis(history mrr_history)
+    RETURNS TABLE (month date, mrr numeric, paying_customers bigint, arpa numeric,
+                   nrr double precision, grr double precision,
+                   gross_mrr_churn_rate double precision, net_mrr_churn_rate double precision,
+                   quick_ratio double precision, customer_churn_rate double precision,
+                   expansion_rate double precision)
+    AS 'MODULE_PATHNAME', 'csm_revenue_kpis' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 36;
+CREATE FUNCTION nrr(history mrr_history, from_month date, to_month date) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_nrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION grr(history mrr_history, from_month date, to_month date) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_mrr_history_grr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -16,6 +16,10 @@ MATERIALIZED_VIEWS = {
     "mv_license_timeline": "SELECT l.* FROM (SELECT license_agg(valid, seats) AS s FROM licenses) AS t,"
                            " license_timeline(t.s, '2025-01-01 00:00+00', '2025-12-01 00:00+00',"
                            " interval '1 month') AS l",
+    "mv_mrr_movements": "SELECT m.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
+                        " FROM subscription_months) AS t, mrr_movements(t.h) AS m",
+    "mv_revenue_kpis": "SELECT k.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
+                       " FROM subscription_months) AS t, revenue_kpis(t.h) AS k",
 }
 
 # Extreme but valid values: the largest counts whose total still fits in a bigint.

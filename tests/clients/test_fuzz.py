@@ -21,6 +21,8 @@ SAMPLES = {
                    "(timestamptz '2025-01-01', 3), ('2025-01-02', 10), ('2025-01-05', NULL)) AS t(s, d)",
     "license_summary": "SELECT license_agg(r, n) FROM (VALUES "
                        "(tstzrange('2025-01-01', '2025-02-01'), 5), (tstzrange('2025-01-15', NULL), 3)) AS t(r, n)",
+    "mrr_history": "SELECT mrr_agg(c, m, v) FROM (VALUES (1, date '2025-01-01', 10.50), "
+                   "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
 }
 
 TEXT_CASES = 1500
