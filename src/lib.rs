@@ -16,6 +16,11 @@ pub mod pg;
     name = "equality",
     requires = ["survey"]
 );
+::pgrx::extension_sql_file!(
+    "../sql/health.sql",
+    name = "health",
+    requires = ["equality"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

@@ -2,6 +2,7 @@
 
 pub mod counters;
 pub mod error;
+pub mod health;
 pub mod normal;
 pub mod scale;
 pub mod share;

@@ -2,6 +2,8 @@
 
 pub mod datum;
 pub mod fmgr;
+pub mod health;
+pub mod jsonb;
 pub mod state;
 pub mod summary;
 pub mod survey;
