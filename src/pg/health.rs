@@ -6,7 +6,9 @@
 //! allocate two small vectors and nothing else.
 
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
-use pgrx::varlena::varsize_any;
+use pgrx::varlena::{
+    varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, vardata_any, varsize_any, varsize_any_exhdr,
+};
 
 use super::datum::{new_varlena, to_server_encoding, varlena_bytes};
 use super::fmgr::OrRaise;
@@ -17,6 +19,21 @@ use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::health::bands::Bands;
 use crate::kpi::health::state::HealthState;
 use crate::kpi::health::{self, Number};
+
+/// The bytes of a varlena argument after its header. An inline, uncompressed value (what
+/// nearly every row passes) is read where it is: `pg_detoast_datum_packed` would do the same,
+/// but calling it from Rust goes through pgrx's FFI guard, which costs more than a row's work.
+#[inline(always)]
+unsafe fn bytes_of<'a>(value: Datum) -> &'a [u8] {
+    unsafe {
+        let ptr = value.cast_mut_ptr::<pg_sys::varlena>();
+        if (varatt_is_1b(ptr) && !varatt_is_1b_e(ptr)) || varatt_is_4b_u(ptr) {
+            std::slice::from_raw_parts(vardata_any(ptr).cast::<u8>(), varsize_any_exhdr(ptr))
+        } else {
+            varlena_bytes(value)
+        }
+    }
+}
 
 /// A `double precision[]` argument: its number of dimensions and its elements (NULL as None).
 /// Read from the array's bytes (`utils/array.h`) after the varlena header, whatever its size.
@@ -98,7 +115,7 @@ unsafe fn jsonb_object<'a>(
     function: &str,
     argument: &str,
 ) -> Vec<(&'a [u8], Number)> {
-    let bytes = unsafe { varlena_bytes(value) };
+    let bytes = unsafe { bytes_of(value) };
     let read = || -> KpiResult<Vec<(&'a [u8], Number)>> {
         let object = match jsonb::root(bytes)? {
             jsonb::Value::Object(c) => c,
@@ -250,7 +267,7 @@ unsafe fn check_weights(state: &mut HealthState, value: Datum) {
         if state.has_weights() && raw == state.raw_cache.as_slice() {
             return;
         }
-        let bytes = varlena_bytes(value);
+        let bytes = bytes_of(value);
         if state.has_weights() {
             state.check_weights(bytes).or_raise();
         } else {
@@ -276,7 +293,7 @@ unsafe fn accumulate(fcinfo: FunctionCallInfo, sign: i64) -> Datum {
             return state_datum(state);
         }
         check_weights(state, arg(fcinfo, 3));
-        let i = state.signal(varlena_bytes(arg(fcinfo, 1))).or_raise();
+        let i = state.signal(bytes_of(arg(fcinfo, 1))).or_raise();
         state.add(i, arg_f64(fcinfo, 2), sign).or_raise();
         state_datum(state)
     }

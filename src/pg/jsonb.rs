@@ -235,38 +235,35 @@ pub fn numeric_to_f64(bytes: &[u8]) -> KpiResult<Option<f64>> {
             4,
         )
     };
-    let digits: Vec<u16> = bytes
-        .get(start..)
-        .ok_or_else(corrupt)?
-        .chunks_exact(2)
-        .map(|d| u16::from_ne_bytes([d[0], d[1]]))
-        .collect();
-    if digits.iter().any(|&d| d >= 10_000) {
+    let digits = bytes.get(start..).ok_or_else(corrupt)?;
+    let digit = |i: usize| u16::from_ne_bytes([digits[2 * i], digits[2 * i + 1]]);
+    let n = digits.len() / 2;
+    if (0..n).any(|i| digit(i) >= 10_000) {
         return Err(corrupt());
     }
-    let magnitude = decimal_to_f64(&digits, weight);
+    let magnitude = decimal_to_f64(n, digit, weight);
     Ok(Some(if negative { -magnitude } else { magnitude }))
 }
 
-/// Σ digits[i] × 10000^(weight − i), correctly rounded.
-fn decimal_to_f64(digits: &[u16], weight: i32) -> f64 {
-    if digits.is_empty() {
+/// Σ digit(i) × 10000^(weight − i) for i < n, correctly rounded.
+fn decimal_to_f64(n: usize, digit: impl Fn(usize) -> u16, weight: i32) -> f64 {
+    if n == 0 {
         return 0.0;
     }
-    let exp10 = 4 * (weight - (digits.len() as i32 - 1));
+    let exp10 = 4 * (weight - (n as i32 - 1));
     // Clinger's fast path: an integer below 2^53 times or over an exact power of ten (up to
     // 10^22) is one correctly rounded operation.
-    if digits.len() <= 4 && (-22..=22).contains(&exp10) {
-        let mantissa = digits.iter().fold(0u64, |m, &d| m * 10_000 + d as u64);
+    if n <= 4 && (-22..=22).contains(&exp10) {
+        let mantissa = (0..n).fold(0u64, |m, i| m * 10_000 + digit(i) as u64);
         if mantissa <= 1 << 53 {
             let m = mantissa as f64;
             let p = 10f64.powi(exp10.abs());
             return if exp10 >= 0 { m * p } else { m / p };
         }
     }
-    let mut text = String::with_capacity(4 * digits.len() + 8);
-    for d in digits {
-        text.push_str(&format!("{d:04}"));
+    let mut text = String::with_capacity(4 * n + 8);
+    for i in 0..n {
+        text.push_str(&format!("{:04}", digit(i)));
     }
     text.push_str(&format!("e{exp10}"));
     text.parse::<f64>().unwrap_or(f64::NAN)
@@ -304,6 +301,6 @@ mod tests {
             n(false, -1, &[1234, 5678, 9012, 3456, 7890]),
             Some(0.12345678901234567890)
         );
-        assert_eq!(decimal_to_f64(&[1], 100), f64::INFINITY);
+        assert_eq!(decimal_to_f64(1, |_| 1, 100), f64::INFINITY);
     }
 }
