@@ -66,8 +66,8 @@ SELECT health_band(-5, '[{"band": "everyone"}]') AS one_band,
 -- A health model in a table: one weights row joined to signal counts, then bands per month.
 CREATE TABLE health_model (weights jsonb);
 INSERT INTO health_model VALUES ('{"logins": 1, "tickets": -5, "seats_used": 2}');
-CREATE TABLE account_signals (account_id int, month date, signal text, amount float8);
-INSERT INTO account_signals VALUES
+CREATE TABLE health_signals (account_id int, month date, signal text, amount float8);
+INSERT INTO health_signals VALUES
     (1, '2025-01-01', 'logins', 40), (1, '2025-01-01', 'seats_used', 10), (1, '2025-01-01', 'tickets', 1),
     (2, '2025-01-01', 'logins', 5), (2, '2025-01-01', 'tickets', 3),
     (1, '2025-02-01', 'logins', 30), (1, '2025-02-01', 'seats_used', 12),
@@ -75,14 +75,14 @@ INSERT INTO account_signals VALUES
 -- January: account 1 = 40 + 20 - 5 = 55, account 2 = 5 - 15 = -10;
 -- February: account 1 = 30 + 24 = 54, account 2 = 60 + 4 - 5 = 59.
 SELECT month, account_id, health_score(signal, amount, (SELECT weights FROM health_model)) AS score
-FROM account_signals GROUP BY 1, 2 ORDER BY 1, 2;
+FROM health_signals GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT month, health_band(score) AS band, count(*) AS accounts
 FROM (SELECT month, account_id, health_score(signal, amount, (SELECT weights FROM health_model)) AS score
-      FROM account_signals GROUP BY 1, 2) AS s
+      FROM health_signals GROUP BY 1, 2) AS s
 GROUP BY 1, 2 ORDER BY 1, 2;
 -- The same weights joined per row instead of a subquery.
 SELECT account_id, health_score(signal, amount, m.weights) AS score
-FROM account_signals CROSS JOIN health_model AS m
+FROM health_signals CROSS JOIN health_model AS m
 WHERE month = '2025-01-01' GROUP BY 1 ORDER BY 1;
 -- An empty group gives NULL.
-SELECT health_score(signal, amount, weights) AS empty FROM account_signals, health_model WHERE false;
+SELECT health_score(signal, amount, weights) AS empty FROM health_signals, health_model WHERE false;
