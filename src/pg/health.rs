@@ -260,8 +260,11 @@ pg_function!(fn csm_health_band_custom(fcinfo) {
 /// compared by bytes. The raw datum (a toast pointer for large stored weights) is compared
 /// first, so that equal weights are not detoasted again on every row.
 #[inline]
-unsafe fn check_weights(state: &mut HealthState, value: Datum) {
+unsafe fn check_weights(fcinfo: FunctionCallInfo, state: &mut HealthState, value: Datum) {
     unsafe {
+        if state.weights_fixed {
+            return;
+        }
         let ptr = value.cast_mut_ptr::<pg_sys::varlena>();
         let raw = std::slice::from_raw_parts(ptr.cast::<u8>(), varsize_any(ptr));
         if state.has_weights() && raw == state.raw_cache.as_slice() {
@@ -277,8 +280,36 @@ unsafe fn check_weights(state: &mut HealthState, value: Datum) {
                 .collect::<KpiResult<Vec<_>>>()
                 .or_raise();
             state.set_weights(bytes.to_vec(), weights);
+            state.weights_fixed = weights_fixed(fcinfo);
         }
         state.raw_cache = raw.to_vec();
+    }
+}
+
+/// Whether the aggregate's weights argument is a constant or a parameter (a subquery's result,
+/// an outer query's column, a prepared statement's parameter). Then every row of one
+/// aggregation passes the same value (a parameter that changes restarts the aggregation), so
+/// rows after the first need no check. Window aggregates (no Aggref) check every row.
+#[cold]
+unsafe fn weights_fixed(fcinfo: FunctionCallInfo) -> bool {
+    unsafe {
+        let aggref = pg_sys::AggGetAggref(fcinfo);
+        if aggref.is_null() {
+            return false;
+        }
+        let args = (*aggref).args;
+        if args.is_null() || (*args).length != 3 {
+            return false;
+        }
+        let entry = (*(*args).elements.add(2))
+            .ptr_value
+            .cast::<pg_sys::TargetEntry>();
+        let expr = (*entry).expr.cast::<pg_sys::Node>();
+        !expr.is_null()
+            && matches!(
+                (*expr).type_,
+                pg_sys::NodeTag::T_Const | pg_sys::NodeTag::T_Param
+            )
     }
 }
 
@@ -292,7 +323,7 @@ unsafe fn accumulate(fcinfo: FunctionCallInfo, sign: i64) -> Datum {
         if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3) {
             return state_datum(state);
         }
-        check_weights(state, arg(fcinfo, 3));
+        check_weights(fcinfo, state, arg(fcinfo, 3));
         let i = state.signal(bytes_of(arg(fcinfo, 1))).or_raise();
         state.add(i, arg_f64(fcinfo, 2), sign).or_raise();
         state_datum(state)

@@ -19,6 +19,10 @@ pub struct HealthState {
     /// The raw datum bytes last found equal to `weights_key` (a toast pointer, say): a cache,
     /// not part of the value.
     pub raw_cache: Vec<u8>,
+    /// Whether every row of this aggregation passes the same weights datum (a constant or a
+    /// parameter), so that rows need not be checked: set by the pgrx layer, not part of the
+    /// value.
+    pub weights_fixed: bool,
     /// Signals in jsonb key order, with their weights and sums of amounts.
     signals: Vec<Vec<u8>>,
     weights: Vec<f64>,

@@ -86,3 +86,11 @@ FROM health_signals CROSS JOIN health_model AS m
 WHERE month = '2025-01-01' GROUP BY 1 ORDER BY 1;
 -- An empty group gives NULL.
 SELECT health_score(signal, amount, weights) AS empty FROM health_signals, health_model WHERE false;
+-- Weights from an outer row: each outer row restarts the aggregation with its own weights.
+-- Row 1: 1 x 1 + 2 x 10 = 21; row 2: 1 x 5 + 2 x 0 = 5.
+SELECT m.id,
+       (SELECT health_score(s, a, m.w) FROM (VALUES ('x', 1.0::float8), ('y', 2)) AS t(s, a)) AS subquery,
+       l.score AS lateral
+FROM (VALUES (1, '{"x": 1, "y": 10}'::jsonb), (2, '{"x": 5, "y": 0}'::jsonb)) AS m(id, w),
+     LATERAL (SELECT health_score(s, a, m.w) AS score FROM (VALUES ('x', 1.0::float8), ('y', 2)) AS t(s, a)) AS l
+ORDER BY m.id;
