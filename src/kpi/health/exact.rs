@@ -72,7 +72,17 @@ impl ExactSum {
     }
 
     /// Makes limbs `from..=to` exist.
+    #[inline(always)]
     fn cover(&mut self, from: i32, to: i32) {
+        let hi = self.lo + self.limbs.len() as i32 - 1;
+        if self.limbs.is_empty() || from < self.lo || to > hi {
+            self.grow(from, to);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, from: i32, to: i32) {
         if self.limbs.is_empty() {
             self.lo = from;
             self.limbs = vec![0; (to - from + 1) as usize];

@@ -25,6 +25,9 @@ pub struct HealthState {
     pub weights_fixed: bool,
     /// Signals in jsonb key order, with their weights and sums of amounts.
     signals: Vec<Vec<u8>>,
+    /// Per signal, its length and first 16 bytes: a row's signal is found by comparing these
+    /// (three integers) before any bytes, far cheaper per row than a binary search of strings.
+    index: Vec<(usize, u64, u64)>,
     weights: Vec<f64>,
     sums: Vec<ExactSum>,
     rows: i64,
@@ -61,6 +64,11 @@ impl HealthState {
         self.weights_key = key;
         self.sums = vec![ExactSum::default(); weights.len()];
         (self.signals, self.weights) = weights.into_iter().unzip();
+        self.index_signals();
+    }
+
+    fn index_signals(&mut self) {
+        self.index = self.signals.iter().map(|s| key16(s)).collect();
     }
 
     /// Checks that a row's weights (their bytes) are the group's.
@@ -75,6 +83,15 @@ impl HealthState {
     /// The index of a signal, or 22023 naming it.
     #[inline]
     pub fn signal(&self, signal: &[u8]) -> KpiResult<usize> {
+        if self.index.len() <= 32 {
+            let key = key16(signal);
+            for (i, k) in self.index.iter().enumerate() {
+                if *k == key && (signal.len() <= 16 || self.signals[i][16..] == signal[16..]) {
+                    return Ok(i);
+                }
+            }
+            return Err(self.no_weight(signal));
+        }
         self.signals
             .binary_search_by(|s| key_order(s, signal))
             .map_err(|_| self.no_weight(signal))
@@ -137,6 +154,25 @@ impl HealthState {
     }
 }
 
+/// A signal's length and first 16 bytes (zero-padded), as integers.
+#[inline(always)]
+fn key16(signal: &[u8]) -> (usize, u64, u64) {
+    let word = |at: usize| -> u64 {
+        if signal.len() >= at + 8 {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&signal[at..at + 8]);
+            u64::from_le_bytes(b)
+        } else {
+            signal
+                .iter()
+                .skip(at)
+                .enumerate()
+                .fold(0u64, |w, (i, &c)| w | (c as u64) << (8 * i))
+        }
+    };
+    (signal.len(), word(0), word(8))
+}
+
 impl Summary for HealthState {
     const TYPE_NAME: &'static str = "health_score state";
     const VERSION: u8 = 1;
@@ -194,6 +230,7 @@ impl Summary for HealthState {
         }
         state.rows = r.i64()?;
         r.finish()?;
+        state.index_signals();
         Ok(state)
     }
 
@@ -283,6 +320,29 @@ mod tests {
         assert_eq!(s.score(), Ok(Some(65.0)));
         assert!(s.signal(b"login").is_err());
         assert!(s.add(0, f64::NAN, 1).is_err());
+    }
+
+    #[test]
+    fn signal_lookup_short_long_and_many() {
+        let s = model();
+        assert_eq!(s.signal(b"logins"), Ok(0));
+        assert_eq!(s.signal(b"cs_engagements"), Ok(1));
+        assert_eq!(s.signal(b"unresolved_tickets"), Ok(2));
+        assert!(s.signal(b"cs_engagementz").is_err());
+        assert!(s.signal(b"").is_err());
+        let mut many = HealthState::default();
+        let mut names: Vec<Vec<u8>> = (0..100)
+            .map(|i| format!("signal_{i}").into_bytes())
+            .collect();
+        names.sort_by(|a, b| key_order(a, b));
+        many.set_weights(
+            b"m".to_vec(),
+            names.iter().map(|n| (n.clone(), 1.0)).collect(),
+        );
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(many.signal(n), Ok(i));
+        }
+        assert!(many.signal(b"signal_100").is_err());
     }
 
     #[test]
