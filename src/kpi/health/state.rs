@@ -25,9 +25,6 @@ pub struct HealthState {
     pub weights_fixed: bool,
     /// Signals in jsonb key order, with their weights and sums of amounts.
     signals: Vec<Vec<u8>>,
-    /// Per signal, its length and first 16 bytes: a row's signal is found by comparing these
-    /// (three integers) before any bytes, far cheaper per row than a binary search of strings.
-    index: Vec<(usize, u64, u64)>,
     weights: Vec<f64>,
     sums: Vec<ExactSum>,
     rows: i64,
@@ -64,11 +61,6 @@ impl HealthState {
         self.weights_key = key;
         self.sums = vec![ExactSum::default(); weights.len()];
         (self.signals, self.weights) = weights.into_iter().unzip();
-        self.index_signals();
-    }
-
-    fn index_signals(&mut self) {
-        self.index = self.signals.iter().map(|s| key16(s)).collect();
     }
 
     /// Checks that a row's weights (their bytes) are the group's.
@@ -83,10 +75,11 @@ impl HealthState {
     /// The index of a signal, or 22023 naming it.
     #[inline]
     pub fn signal(&self, signal: &[u8]) -> KpiResult<usize> {
-        if self.index.len() <= 32 {
-            let key = key16(signal);
-            for (i, k) in self.index.iter().enumerate() {
-                if *k == key && (signal.len() <= 16 || self.signals[i][16..] == signal[16..]) {
+        // A model has a handful of signals: comparing lengths first, a linear scan touches
+        // the bytes of one or two of them, with fewer unpredictable branches than a search.
+        if self.signals.len() <= 32 {
+            for (i, s) in self.signals.iter().enumerate() {
+                if s.len() == signal.len() && s.as_slice() == signal {
                     return Ok(i);
                 }
             }
@@ -154,25 +147,6 @@ impl HealthState {
     }
 }
 
-/// A signal's length and first 16 bytes (zero-padded), as integers.
-#[inline(always)]
-fn key16(signal: &[u8]) -> (usize, u64, u64) {
-    let word = |at: usize| -> u64 {
-        if signal.len() >= at + 8 {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&signal[at..at + 8]);
-            u64::from_le_bytes(b)
-        } else {
-            signal
-                .iter()
-                .skip(at)
-                .enumerate()
-                .fold(0u64, |w, (i, &c)| w | (c as u64) << (8 * i))
-        }
-    };
-    (signal.len(), word(0), word(8))
-}
-
 impl Summary for HealthState {
     const TYPE_NAME: &'static str = "health_score state";
     const VERSION: u8 = 1;
@@ -230,7 +204,6 @@ impl Summary for HealthState {
         }
         state.rows = r.i64()?;
         r.finish()?;
-        state.index_signals();
         Ok(state)
     }
 
