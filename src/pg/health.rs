@@ -245,11 +245,55 @@ fn to_serde(value: jsonb::Value) -> KpiResult<serde_json::Value> {
     })
 }
 
-pg_function!(fn csm_health_band_custom(fcinfo) {
+/// The bands of the last call at this call site, kept in `fn_extra`: a query passes the same
+/// bands on every row, so they are parsed once, not once per row.
+struct BandsCache {
+    key: Vec<u8>,
+    bands: Bands,
+}
+
+/// The parsed bands of argument 1, from the call site's cache when its bytes are the same.
+unsafe fn cached_bands<'a>(fcinfo: FunctionCallInfo) -> &'a Bands {
+    unsafe extern "C-unwind" fn drop_cache(ptr: *mut std::ffi::c_void) {
+        drop(unsafe { Box::from_raw(ptr.cast::<BandsCache>()) });
+    }
     unsafe {
-        let bytes = varlena_bytes(arg(fcinfo, 1));
+        let bytes = bytes_of(arg(fcinfo, 1));
+        let flinfo = (*fcinfo).flinfo;
+        let cache = (*flinfo).fn_extra.cast::<BandsCache>();
+        if !cache.is_null() && (*cache).key == bytes {
+            return &(*cache).bands;
+        }
         let spec = jsonb::root(bytes).and_then(to_serde).or_raise();
         let bands = Bands::parse(&spec).or_raise();
+        if !cache.is_null() {
+            *cache = BandsCache {
+                key: bytes.to_vec(),
+                bands,
+            };
+            return &(*cache).bands;
+        }
+        // Owned by the function's memory context: dropped when the query's context goes.
+        let cache = Box::into_raw(Box::new(BandsCache {
+            key: bytes.to_vec(),
+            bands,
+        }));
+        let callback = pg_sys::MemoryContextAlloc(
+            (*flinfo).fn_mcxt,
+            std::mem::size_of::<pg_sys::MemoryContextCallback>(),
+        )
+        .cast::<pg_sys::MemoryContextCallback>();
+        (*callback).func = Some(drop_cache);
+        (*callback).arg = cache.cast();
+        pg_sys::MemoryContextRegisterResetCallback((*flinfo).fn_mcxt, callback);
+        (*flinfo).fn_extra = cache.cast();
+        &(*cache).bands
+    }
+}
+
+pg_function!(fn csm_health_band_custom(fcinfo) {
+    unsafe {
+        let bands = cached_bands(fcinfo);
         return_band(bands.band_of(arg_f64(fcinfo, 0)).or_raise())
     }
 });

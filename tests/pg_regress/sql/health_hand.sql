@@ -94,3 +94,9 @@ SELECT m.id,
 FROM (VALUES (1, '{"x": 1, "y": 10}'::jsonb), (2, '{"x": 5, "y": 0}'::jsonb)) AS m(id, w),
      LATERAL (SELECT health_score(s, a, m.w) AS score FROM (VALUES ('x', 1.0::float8), ('y', 2)) AS t(s, a)) AS l
 ORDER BY m.id;
+-- Bands that change from row to row (each call site keeps the last bands it parsed):
+-- 10 is not below 5 (y), is below 50 (p); 3 is below 5 (x).
+SELECT score, health_band(score, bands::jsonb) AS band
+FROM (VALUES (10, '[{"band": "x", "below": 5}, {"band": "y"}]'),
+             (10, '[{"band": "p", "below": 50}, {"band": "q"}]'),
+             (3, '[{"band": "x", "below": 5}, {"band": "y"}]')) AS t(score, bands);
