@@ -200,13 +200,18 @@ pg_function!(fn csm_health_contributions(fcinfo) {
 
 /// Returns a band name as `text` in the server encoding.
 unsafe fn return_band(name: &str) -> Datum {
-    unsafe { new_varlena(to_server_encoding(name).as_bytes()) }
+    unsafe {
+        if name.is_ascii() {
+            new_varlena(name.as_bytes())
+        } else {
+            new_varlena(to_server_encoding(name).as_bytes())
+        }
+    }
 }
 
 pg_function!(fn csm_health_band(fcinfo) {
     unsafe {
-        let bands = Bands::default_bands();
-        return_band(bands.band_of(arg_f64(fcinfo, 0)).or_raise())
+        return_band(Bands::default_band_of(arg_f64(fcinfo, 0)).or_raise())
     }
 });
 

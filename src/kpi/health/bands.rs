@@ -54,15 +54,26 @@ impl Bands {
         }
     }
 
+    /// The band of `score` in the default bands, without building them (one call per row).
+    pub fn default_band_of(score: f64) -> KpiResult<&'static str> {
+        if score.is_nan() {
+            return Err(no_band());
+        }
+        Ok(if score < 0.0 {
+            "code red"
+        } else if score < 50.0 {
+            "needs improvement"
+        } else if score <= 80.0 {
+            "satisfied"
+        } else {
+            "loyal"
+        })
+    }
+
     /// The band of `score`; NaN has none (22003).
     pub fn band_of(&self, score: f64) -> KpiResult<&str> {
         if score.is_nan() {
-            return Err(KpiError::new(
-                ErrorKind::OutOfRange,
-                "health score NaN has no band",
-                "Bands cover every number from -Infinity to Infinity, but NaN is not a number.",
-                "Filter out or correct the NaN scores.",
-            ));
+            return Err(no_band());
         }
         let band = self
             .bands
@@ -165,6 +176,16 @@ impl Bands {
     }
 }
 
+#[cold]
+fn no_band() -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::OutOfRange,
+        "health score NaN has no band",
+        "Bands cover every number from -Infinity to Infinity, but NaN is not a number.",
+        "Filter out or correct the NaN scores.",
+    )
+}
+
 /// The JSON type of a value, for messages.
 fn kind(value: &Value) -> &'static str {
     match value {
@@ -210,8 +231,10 @@ mod tests {
             (f64::INFINITY, "loyal"),
         ] {
             assert_eq!(b.band_of(score), Ok(band), "{score}");
+            assert_eq!(Bands::default_band_of(score), Ok(band), "{score}");
         }
         assert!(b.band_of(f64::NAN).is_err());
+        assert!(Bands::default_band_of(f64::NAN).is_err());
     }
 
     #[test]
