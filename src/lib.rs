@@ -26,6 +26,11 @@ pub mod pg;
     name = "revenue",
     requires = ["equality"]
 );
+::pgrx::extension_sql_file!(
+    "../sql/health.sql",
+    name = "health",
+    requires = ["equality"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

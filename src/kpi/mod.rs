@@ -3,6 +3,7 @@
 pub mod counters;
 pub mod customer;
 pub mod error;
+pub mod health;
 pub mod normal;
 pub mod revenue;
 pub mod scale;

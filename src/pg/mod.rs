@@ -3,6 +3,8 @@
 pub mod customer;
 pub mod datum;
 pub mod fmgr;
+pub mod health;
+pub mod jsonb;
 pub mod revenue;
 pub mod state;
 pub mod summary;

@@ -1,0 +1,306 @@
+//! Reading `jsonb` values in place, from PostgreSQL's binary format (`utils/jsonb.h`).
+//!
+//! Going through pgrx's `JsonB` prints the value as text and parses it again with serde: about
+//! a microsecond per small object, more than everything else a health score costs per row. The
+//! binary container is simple and documented, so it is read here directly, with every offset
+//! checked (a corrupt value is an error, never a crash). Numbers are PostgreSQL `numeric`s,
+//! converted to the nearest `double precision` exactly as `numeric::float8` rounds them.
+
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+
+// Varlena headers are read as on little-endian machines (the only ones this is built for).
+#[cfg(not(target_endian = "little"))]
+compile_error!("csmetrics reads jsonb and numeric headers in little-endian layout");
+
+const JB_CMASK: u32 = 0x0FFF_FFFF;
+const JB_FSCALAR: u32 = 0x1000_0000;
+const JB_FOBJECT: u32 = 0x2000_0000;
+const JB_FARRAY: u32 = 0x4000_0000;
+
+const JENTRY_OFFLENMASK: u32 = 0x0FFF_FFFF;
+const JENTRY_TYPEMASK: u32 = 0x7000_0000;
+const JENTRY_HAS_OFF: u32 = 0x8000_0000;
+const JENTRY_ISSTRING: u32 = 0x0000_0000;
+const JENTRY_ISNUMERIC: u32 = 0x1000_0000;
+const JENTRY_ISBOOL_FALSE: u32 = 0x2000_0000;
+const JENTRY_ISBOOL_TRUE: u32 = 0x3000_0000;
+const JENTRY_ISNULL: u32 = 0x4000_0000;
+const JENTRY_ISCONTAINER: u32 = 0x5000_0000;
+
+/// A JSON value inside a `jsonb`.
+#[derive(Clone, Copy)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    /// A `numeric` varlena (4-byte header), as stored.
+    Number(&'a [u8]),
+    /// Bytes in the server encoding.
+    String(&'a [u8]),
+    Array(Container<'a>),
+    Object(Container<'a>),
+}
+
+impl Value<'_> {
+    /// The JSON type's name, for messages.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+/// An object or array container: a header word, one `JEntry` per child (keys, then values for
+/// an object), then the children's data.
+#[derive(Clone, Copy)]
+pub struct Container<'a> {
+    bytes: &'a [u8],
+    count: usize,
+    object: bool,
+}
+
+#[cold]
+fn corrupt() -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::BadBinary,
+        "invalid jsonb value",
+        "An offset or length in the jsonb value points outside it.",
+        "The value is corrupt; rewrite it from its text form.",
+    )
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> KpiResult<u32> {
+    let b = bytes.get(at..at + 4).ok_or_else(corrupt)?;
+    Ok(u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The top-level value of a `jsonb` datum, given its bytes after the varlena header.
+pub fn root(bytes: &[u8]) -> KpiResult<Value<'_>> {
+    let header = u32_at(bytes, 0)?;
+    let count = (header & JB_CMASK) as usize;
+    let object = header & JB_FOBJECT != 0;
+    let container = Container {
+        bytes,
+        count,
+        object,
+    };
+    if header & JB_FSCALAR != 0 {
+        // A scalar is stored as a one-element array flagged as such.
+        return container.child(0, 0);
+    }
+    if object {
+        Ok(Value::Object(container))
+    } else if header & JB_FARRAY != 0 {
+        Ok(Value::Array(container))
+    } else {
+        Err(corrupt())
+    }
+}
+
+impl<'a> Container<'a> {
+    /// Elements of an array, pairs of an object.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    fn entry(&self, i: usize) -> KpiResult<u32> {
+        u32_at(self.bytes, 4 + 4 * i)
+    }
+
+    /// Children of the container: twice `count` for an object (keys, then values).
+    fn children(&self) -> usize {
+        if self.object {
+            2 * self.count
+        } else {
+            self.count
+        }
+    }
+
+    /// Where child `i`'s data starts, relative to the data area (`getJsonbOffset`).
+    fn offset(&self, i: usize) -> KpiResult<usize> {
+        let mut offset = 0usize;
+        for j in (0..i).rev() {
+            let e = self.entry(j)?;
+            offset = offset.saturating_add((e & JENTRY_OFFLENMASK) as usize);
+            if e & JENTRY_HAS_OFF != 0 {
+                break;
+            }
+        }
+        Ok(offset)
+    }
+
+    /// Child `i`, whose data starts at `offset` in the data area.
+    fn child(&self, i: usize, offset: usize) -> KpiResult<Value<'a>> {
+        let e = self.entry(i)?;
+        let len = if e & JENTRY_HAS_OFF != 0 {
+            ((e & JENTRY_OFFLENMASK) as usize)
+                .checked_sub(offset)
+                .ok_or_else(corrupt)?
+        } else {
+            (e & JENTRY_OFFLENMASK) as usize
+        };
+        let data = 4 + 4 * self.children();
+        let slice = |start: usize, len: usize| {
+            self.bytes
+                .get(data + start..data + start + len)
+                .ok_or_else(corrupt)
+        };
+        let aligned = (offset + 3) & !3;
+        Ok(match e & JENTRY_TYPEMASK {
+            JENTRY_ISSTRING => Value::String(slice(offset, len)?),
+            JENTRY_ISNUMERIC => Value::Number(slice(aligned, len - (aligned - offset).min(len))?),
+            JENTRY_ISBOOL_FALSE => Value::Bool(false),
+            JENTRY_ISBOOL_TRUE => Value::Bool(true),
+            JENTRY_ISNULL => Value::Null,
+            JENTRY_ISCONTAINER => {
+                let bytes = slice(aligned, len - (aligned - offset).min(len))?;
+                match root(bytes)? {
+                    v @ (Value::Array(_) | Value::Object(_)) => v,
+                    _ => return Err(corrupt()),
+                }
+            }
+            _ => return Err(corrupt()),
+        })
+    }
+
+    /// The (key, value) pairs of an object, in jsonb's key order (shorter keys first, then
+    /// bytewise), or the elements of an array (with empty keys).
+    pub fn entries(&self) -> KpiResult<Vec<(&'a [u8], Value<'a>)>> {
+        let mut out = Vec::with_capacity(self.count);
+        if !self.object {
+            let mut offset = 0;
+            for i in 0..self.count {
+                out.push((&[][..], self.child(i, offset)?));
+                offset = self.end(i, offset)?;
+            }
+            return Ok(out);
+        }
+        let mut key_offset = 0;
+        let mut value_offset = self.offset(self.count)?;
+        for i in 0..self.count {
+            let Value::String(key) = self.child(i, key_offset)? else {
+                return Err(corrupt());
+            };
+            let value = self.child(self.count + i, value_offset)?;
+            key_offset = self.end(i, key_offset)?;
+            value_offset = self.end(self.count + i, value_offset)?;
+            out.push((key, value));
+        }
+        Ok(out)
+    }
+
+    /// Where child `i`'s data ends, given where it starts.
+    fn end(&self, i: usize, offset: usize) -> KpiResult<usize> {
+        let e = self.entry(i)?;
+        Ok(if e & JENTRY_HAS_OFF != 0 {
+            (e & JENTRY_OFFLENMASK) as usize
+        } else {
+            offset.saturating_add((e & JENTRY_OFFLENMASK) as usize)
+        })
+    }
+}
+
+/// A `numeric` (4-byte varlena header) as the nearest double, `None` for NaN and infinities.
+/// Correctly rounded, as PostgreSQL's `numeric::float8` (which goes through `strtod`) is.
+pub fn numeric_to_f64(bytes: &[u8]) -> KpiResult<Option<f64>> {
+    // jsonb stores a numeric as it was given (VARSIZE_ANY): normally with a 4-byte header, but
+    // a 1-byte one is legal too. (Little-endian varlena headers: see the compile check below.)
+    let first = *bytes.first().ok_or_else(corrupt)?;
+    let (varsize, hdr) = if first & 0x01 == 0x01 {
+        ((first >> 1) as usize, 1)
+    } else {
+        ((u32_at(bytes, 0)? >> 2) as usize, 4)
+    };
+    let bytes = bytes.get(hdr..varsize).ok_or_else(corrupt)?;
+    let h = bytes.get(0..2).ok_or_else(corrupt)?;
+    let header = u16::from_ne_bytes([h[0], h[1]]);
+    if header & 0xC000 == 0xC000 {
+        return Ok(None);
+    }
+    let (negative, weight, start) = if header & 0x8000 != 0 {
+        let mut weight = (header & 0x3F) as i32;
+        if header & 0x40 != 0 {
+            weight |= !0x3F;
+        }
+        (header & 0x2000 != 0, weight, 2)
+    } else {
+        let w = bytes.get(2..4).ok_or_else(corrupt)?;
+        (
+            header & 0xC000 == 0x4000,
+            i16::from_ne_bytes([w[0], w[1]]) as i32,
+            4,
+        )
+    };
+    let digits = bytes.get(start..).ok_or_else(corrupt)?;
+    let digit = |i: usize| u16::from_ne_bytes([digits[2 * i], digits[2 * i + 1]]);
+    let n = digits.len() / 2;
+    if (0..n).any(|i| digit(i) >= 10_000) {
+        return Err(corrupt());
+    }
+    let magnitude = decimal_to_f64(n, digit, weight);
+    Ok(Some(if negative { -magnitude } else { magnitude }))
+}
+
+/// Σ digit(i) × 10000^(weight − i) for i < n, correctly rounded.
+fn decimal_to_f64(n: usize, digit: impl Fn(usize) -> u16, weight: i32) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    let exp10 = 4 * (weight - (n as i32 - 1));
+    // Clinger's fast path: an integer below 2^53 times or over an exact power of ten (up to
+    // 10^22) is one correctly rounded operation.
+    if n <= 4 && (-22..=22).contains(&exp10) {
+        let mantissa = (0..n).fold(0u64, |m, i| m * 10_000 + digit(i) as u64);
+        if mantissa <= 1 << 53 {
+            let m = mantissa as f64;
+            let p = 10f64.powi(exp10.abs());
+            return if exp10 >= 0 { m * p } else { m / p };
+        }
+    }
+    let mut text = String::with_capacity(4 * n + 8);
+    for i in 0..n {
+        text.push_str(&format!("{:04}", digit(i)));
+    }
+    text.push_str(&format!("e{exp10}"));
+    text.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numeric_short(negative: bool, weight: i32, digits: &[u16]) -> Vec<u8> {
+        let mut header: u16 = 0x8000 | ((weight as u16) & 0x7F);
+        if negative {
+            header |= 0x2000;
+        }
+        let size = 6 + 2 * digits.len();
+        let mut out = ((size as u32) << 2).to_ne_bytes().to_vec();
+        out.extend_from_slice(&header.to_ne_bytes());
+        for d in digits {
+            out.extend_from_slice(&d.to_ne_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn numerics() {
+        let n = |neg, w, d: &[u16]| numeric_to_f64(&numeric_short(neg, w, d)).unwrap();
+        assert_eq!(n(false, 0, &[5]), Some(5.0));
+        assert_eq!(n(true, 0, &[20]), Some(-20.0));
+        assert_eq!(n(false, -1, &[1000]), Some(0.1));
+        assert_eq!(n(false, 0, &[49, 9900]), Some(49.99));
+        assert_eq!(n(false, 1, &[1, 2345]), Some(12345.0));
+        assert_eq!(n(false, 0, &[]), Some(0.0));
+        // 0.1234567890123456789: past the fast path, still the nearest double.
+        assert_eq!(
+            n(false, -1, &[1234, 5678, 9012, 3456, 7890]),
+            Some(0.12345678901234567890)
+        );
+        assert_eq!(decimal_to_f64(1, |_| 1, 100), f64::INFINITY);
+    }
+}
