@@ -115,12 +115,12 @@ CREATE TABLE IF NOT EXISTS licenses (
     valid       tstzrange NOT NULL,
     seats       integer NOT NULL
 );
-CREATE TABLE IF NOT EXISTS account_signals (       -- health signals counted per account
+CREATE TABLE IF NOT EXISTS account_health_signals (       -- health signals counted per account
     account_id  integer NOT NULL REFERENCES accounts,
     signal      text NOT NULL,
     amount      double precision NOT NULL
 );
-CREATE TABLE IF NOT EXISTS health_model (weights jsonb NOT NULL);
+CREATE TABLE IF NOT EXISTS health_weights (weights jsonb NOT NULL);
 
 DO $$
 BEGIN
@@ -177,15 +177,15 @@ BEGIN
            5 * (1 + account_id % 8)
     FROM account_lifecycle;
 
-    INSERT INTO account_signals
+    INSERT INTO account_health_signals
     SELECT account_id, 'logins', count(*)::float8 FROM events
     WHERE occurred_at >= timestamptz '2025-12-01 00:00+00' GROUP BY account_id;
-    INSERT INTO account_signals
+    INSERT INTO account_health_signals
     SELECT account_id, 'cs_engagements', (account_id * 7) % 6 FROM accounts;
-    INSERT INTO account_signals
+    INSERT INTO account_health_signals
     SELECT account_id, 'unresolved_tickets', count(*) FILTER (WHERE NOT resolved)
     FROM tickets GROUP BY account_id;
-    INSERT INTO health_model
+    INSERT INTO health_weights
     VALUES ('{"logins": 0.5, "cs_engagements": 10, "unresolved_tickets": -20}');
     ANALYZE;
 END

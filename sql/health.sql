@@ -40,7 +40,7 @@ CREATE FUNCTION health_band(score double precision, bands jsonb) RETURNS text
     AS 'MODULE_PATHNAME', 'csm_health_band_custom' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 ---------------------------------------------------------------------------------------------
--- health_score(signal, amount, weights): Σ weights[signal] × amount over event rows.
+-- health_score(signal, amount, weights): the sum of weights[signal] x amount over event rows.
 -- The state (internal) holds the parsed weights and an exact sum per signal; see
 -- src/kpi/health/state.rs. Transitions are not strict: they skip rows with a NULL input.
 ---------------------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ MATERIALIZED_VIEWS = {
                         " FROM subscription_months) AS t, mrr_movements(t.h) AS m",
     "mv_revenue_kpis": "SELECT k.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
                        " FROM subscription_months) AS t, revenue_kpis(t.h) AS k",
+    "mv_health_contributions": "SELECT a.account_id, c.* FROM (SELECT account_id,"
+                               " jsonb_object_agg(signal, amount) AS actions"
+                               " FROM account_health_signals GROUP BY 1) AS a, health_weights AS w,"
+                               " health_contributions(a.actions, w.weights) AS c",
 }
 
 # Extreme but valid values: the largest counts whose total still fits in a bigint.
