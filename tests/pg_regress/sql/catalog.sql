@@ -1,7 +1,7 @@
 -- Every aggregate of the extension is parallel safe and has a combine function; counting ones
 -- also have a moving mode with an exact inverse. Every function is parallel safe; all are immutable
 -- but those that read the session TimeZone.
-SELECT p.oid::regprocedure AS aggregate,
+SELECT p.oid::regprocedure::text AS aggregate,
        p.proparallel AS parallel,
        a.aggcombinefn <> 0 AS has_combine,
        a.aggminvtransfn <> 0 AS has_moving_inverse,
@@ -11,7 +11,7 @@ FROM pg_aggregate a
 JOIN pg_proc p ON p.oid = a.aggfnoid
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
-ORDER BY 1::text;
+ORDER BY 1;
 
 SELECT count(*) AS functions,
        count(*) FILTER (WHERE p.proparallel <> 's') AS not_parallel_safe,
@@ -21,12 +21,12 @@ JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics';
 
 -- The functions that are not immutable, and why: they read the session's TimeZone.
-SELECT p.oid::regprocedure AS not_immutable, p.provolatile
+SELECT p.oid::regprocedure::text AS not_immutable, p.provolatile
 FROM pg_proc p
 JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
 WHERE p.provolatile <> 'i'
-ORDER BY 1::text;
+ORDER BY 1;
 
 -- Plain KPI results are float8/int8 so BI tools can chart them.
 SELECT DISTINCT p.prorettype::regtype AS kpi_return_type
@@ -39,7 +39,7 @@ ORDER BY 1;
 
 -- Every type of the extension has = (hashable) and a default hash operator class, so DISTINCT,
 -- GROUP BY and UNION work on stored values.
-SELECT t.oid::regtype AS type,
+SELECT t.oid::regtype::text AS type,
        EXISTS (SELECT 1 FROM pg_operator o
                WHERE o.oprname = '=' AND o.oprleft = t.oid AND o.oprright = t.oid
                  AND o.oprcanhash) AS hashable_eq,
@@ -51,7 +51,7 @@ FROM pg_type t
 JOIN pg_depend d ON d.objid = t.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'csmetrics'
 WHERE t.typtype = 'b'
-ORDER BY 1::text;
+ORDER BY 1;
 
 -- Nothing runs with its owner's rights.
 SELECT count(*) AS security_definer_functions
