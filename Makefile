@@ -88,9 +88,19 @@ test-clients: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
 	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q tests/clients
 
+# The survey family at N answers, then each family's benchmark at SCALE (1 = the sizes of its
+# issue: 10M rows; smaller for a quicker look). FAMILIES= narrows it.
+SCALE    ?= 1
+FAMILIES ?= survey customer revenue health engagement
 bench: install
 	@scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
-	CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N)
+	@for f in $(FAMILIES); do \
+	    if [ $$f = survey ]; then \
+	        CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N) || exit 1; \
+	    elif [ -f bench/$$f.py ]; then \
+	        CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/$$f.py --scale $(SCALE) || exit 1; \
+	    fi; \
+	done
 
 # pgbench, 8 clients for 60 s, over every KPI query in bench/load/ on the demo database: no
 # failed transaction, and the backends' memory flat (printed after 5 s and at the end).
