@@ -34,6 +34,30 @@ FAMILIES = {
                 FROM generate_series(1, 20000 * :shard)""",
         partial="survey_agg(score)",
         reads=["s::text", "nps(s)", "nps_margin(s)"]),
+    "time_to_value": Family(
+        table="onboarding", columns="signed_up_at timestamptz, value_at timestamptz",
+        rows="""SELECT at, CASE WHEN random() < 0.8 THEN at + random() * interval '30 days' END
+                FROM (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '300 days' AS at
+                      FROM generate_series(1, 3000 * :shard)) AS t""",
+        partial="time_to_value_agg(signed_up_at, value_at)",
+        reads=["s::text", "median_days(s)", "percentile_days(s, 0.9)", "reached(s)", "not_reached(s)"]),
+    "licenses": Family(
+        table="seat_licenses", columns="valid tstzrange, seats integer",
+        rows="""SELECT tstzrange(at, CASE WHEN random() < 0.9 THEN at + random() * interval '200 days' END),
+                       1 + floor(random() * 20)::int
+                FROM (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '300 days' AS at
+                      FROM generate_series(1, 1000 * :shard)) AS t""",
+        partial="license_agg(valid, seats)",
+        reads=["s::text", "active_licenses(s, '2025-06-01 00:00+00')",
+               "peak_licenses(s, tstzrange('2025-01-01 00:00+00', '2026-01-01 00:00+00'))"]),
+    "mrr": Family(
+        table="customer_mrr", columns="customer bigint, month date, mrr numeric",
+        rows="""SELECT 1 + floor(random() * 300)::bigint, date '2024-01-01' + floor(random() * 24)::int * 31,
+                       round((random() * 300)::numeric, 2)
+                FROM generate_series(1, 2000 * :shard)""",
+        partial="mrr_agg(customer, month, mrr)",
+        reads=["s::text", "(SELECT sum(new_mrr) FROM mrr_movements(s))",
+               "(SELECT max(nrr) FROM revenue_kpis(s))"]),
 }
 
 
@@ -111,6 +135,38 @@ def test_readme_example_and_plain_sql(coordinator):
         ).fetchone()
     assert 55000 < answers < 60000  # 60,000 rows, about 5% of them NULL
     assert nps == pytest.approx(100.0 * (promoters - detractors) / answers, abs=1e-12)
+
+
+def test_health_scores_by_account_are_computed_on_the_shards(coordinator):
+    """health_score's state is internal: across shards, Citus runs it whole per account (the
+    distribution column). Here each shard holds whole accounts, and the coordinator's answer
+    per account equals scoring all rows in one place."""
+    weights = "'{\"logins\": 0.5, \"tickets\": -20, \"seats\": 2}'::jsonb"
+    with psycopg.connect(conninfo(coordinator), autocommit=True) as conn:
+        conn.execute("CREATE TEMP TABLE signals AS SELECT a AS account_id,"
+                     " (ARRAY['logins', 'tickets', 'seats'])[1 + a * i % 3] AS signal,"
+                     " (i % 7)::float8 AS amount"
+                     " FROM generate_series(1, 40) AS a, generate_series(1, 25) AS i")
+        for shard in range(1, SHARDS + 1):
+            with psycopg.connect(conninfo(f"csm_shard_{shard}"), autocommit=True) as remote:
+                remote.execute("DROP TABLE IF EXISTS signals")
+                remote.execute("CREATE TABLE signals (account_id int, signal text, amount float8)")
+                rows = conn.execute("SELECT * FROM signals WHERE account_id %% %s = %s",
+                                    (SHARDS, shard - 1)).fetchall()
+                with remote.cursor().copy("COPY signals FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            conn.execute(f"""CREATE FOREIGN TABLE signals_{shard} (account_id int, signal text, amount float8)
+                             SERVER shard_{shard} OPTIONS (table_name 'signals')""")
+        query = " UNION ALL ".join(
+            f"SELECT account_id, health_score(signal, amount, {weights}) AS score"
+            f" FROM signals_{n} GROUP BY account_id" for n in range(1, SHARDS + 1))
+        plan = "\n".join(r[0] for r in conn.execute(f"EXPLAIN (VERBOSE, COSTS OFF) {query}"))
+        assert plan.count("public.health_score(signal, amount") == SHARDS, plan
+        distributed = conn.execute(f"SELECT * FROM ({query}) AS q ORDER BY 1").fetchall()
+        central = conn.execute(f"SELECT account_id, health_score(signal, amount, {weights})"
+                               " FROM signals GROUP BY 1 ORDER BY 1").fetchall()
+    assert distributed == central and len(central) == 40
 
 
 def test_grouped_aggregate_is_shipped_whole(coordinator):
