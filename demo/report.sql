@@ -32,3 +32,34 @@ FROM (
 ) AS rolling
 ORDER BY day DESC
 LIMIT 10;
+
+\echo 'MRR movements, last quarter (exact to the cent; starting + new + reactivation + expansion - contraction - churned = ending)'
+SELECT month, starting_mrr, new_mrr, reactivation_mrr, expansion_mrr, contraction_mrr, churned_mrr, ending_mrr
+FROM mrr_movements((SELECT mrr_agg(account_id::bigint, month, mrr) FROM subscription_months))
+ORDER BY month DESC LIMIT 3;
+
+\echo 'Revenue KPIs by month (percentages)'
+SELECT month, mrr, paying_customers AS customers, arpa, round(nrr::numeric, 1) AS nrr, round(grr::numeric, 1) AS grr,
+       round(quick_ratio::numeric, 2) AS quick_ratio
+FROM revenue_kpis((SELECT mrr_agg(account_id::bigint, month, mrr) FROM subscription_months))
+ORDER BY month DESC LIMIT 6;
+
+\echo 'Customer churn and retention by quarter (%)'
+SELECT q AS quarter,
+       round(customer_churn_rate(started_on, ended_on, q, (q + interval '3 months')::date)::numeric, 1) AS churn,
+       round(customer_retention_rate(started_on, ended_on, q, (q + interval '3 months')::date)::numeric, 1) AS retention
+FROM account_lifecycle, (VALUES (date '2025-04-01'), (date '2025-07-01'), (date '2025-10-01')) AS quarters(q)
+GROUP BY q ORDER BY q;
+
+\echo 'Onboarding: 14-day activation rate, median days to value and who never got there'
+SELECT round(activation_rate(signed_up_at, activated_at, interval '14 days')::numeric, 1) AS activated_14d_pct,
+       round(median_days(time_to_value_agg(signed_up_at, value_at))::numeric, 1) AS median_days_to_value,
+       reached(time_to_value_agg(signed_up_at, value_at)),
+       not_reached(time_to_value_agg(signed_up_at, value_at))
+FROM user_onboarding;
+
+\echo 'Account health bands (weights from health_weights)'
+SELECT health_band(score) AS band, count(*) AS accounts
+FROM (SELECT account_id, health_score(signal, amount, (SELECT weights FROM health_weights)) AS score
+      FROM account_health_signals GROUP BY 1) AS scored
+GROUP BY 1 ORDER BY min(score);
