@@ -16,6 +16,11 @@ pub mod pg;
     name = "equality",
     requires = ["survey"]
 );
+::pgrx::extension_sql_file!(
+    "../sql/engagement.sql",
+    name = "engagement",
+    requires = ["equality"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;
