@@ -1,5 +1,5 @@
 -- Engagement on random events in several zones: every accessor equals an independent plain-SQL
--- count(DISTINCT) formulation (0 mismatches); serial = forced parallel; rollup of daily
+-- count(DISTINCT) formulation (0 mismatches); serial = forced parallel; rollup of rnd_days
 -- summaries = one pass; text and uuid keys count as bigint keys do.
 SET TimeZone = 'UTC';
 SELECT setseed(0.42);
@@ -126,7 +126,7 @@ FROM sums, (VALUES ('day', 40), ('week', 6), ('week_sunday', 6), ('month', 3)) A
 GROUP BY g.grain ORDER BY g.grain;
 
 -- Serial = forced parallel.
-CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
+CREATE FUNCTION eng_plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
 DECLARE plan json;
 BEGIN
     EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
@@ -137,7 +137,7 @@ END $$;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z;
-SELECT plan_max('SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z', 'Workers Launched') > 0 AS ran_in_parallel;
+SELECT eng_plan_max('SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z', 'Workers Launched') > 0 AS ran_in_parallel;
 SELECT count(*) AS compared, count(*) FILTER (WHERE p.s IS DISTINCT FROM sums.s) AS mismatches
 FROM (SELECT z, activity_agg(u, t, z) AS s FROM rnd GROUP BY z) AS p FULL JOIN sums USING (z);
 SELECT activity_agg(u, t) = (SELECT s FROM sums WHERE z = 'UTC') AS ungrouped_parallel_equals_serial
@@ -146,17 +146,17 @@ RESET ALL;
 SET TimeZone = 'UTC';
 
 -- Rollup of daily summaries (and of per-user-range shards) = one pass.
-CREATE TABLE daily AS SELECT z, (t AT TIME ZONE z)::date AS day, activity_agg(u, t, z) AS s FROM rnd GROUP BY 1, 2;
+CREATE TABLE rnd_days AS SELECT z, (t AT TIME ZONE z)::date AS day, activity_agg(u, t, z) AS s FROM rnd GROUP BY 1, 2;
 SELECT count(*) AS compared, count(*) FILTER (WHERE r.s IS DISTINCT FROM sums.s) AS mismatches
-FROM (SELECT z, rollup(s) AS s FROM daily GROUP BY z) AS r FULL JOIN sums USING (z);
+FROM (SELECT z, rollup(s) AS s FROM rnd_days GROUP BY z) AS r FULL JOIN sums USING (z);
 SELECT count(*) AS compared, count(*) FILTER (WHERE r.s IS DISTINCT FROM sums.s) AS mismatches
 FROM (SELECT z, rollup(s) AS s
       FROM (SELECT z, activity_agg(u, t, z) AS s FROM rnd GROUP BY z, u % 7) AS shards GROUP BY z) AS r
      FULL JOIN sums USING (z);
--- Each daily summary holds exactly that day's users.
+-- Each rnd_days summary holds exactly that day's users.
 SELECT count(*) AS compared,
-       count(*) FILTER (WHERE dau(s, day) <> (SELECT count(*) FROM local l WHERE l.z = daily.z AND l.ld = daily.day)) AS mismatches
-FROM daily;
+       count(*) FILTER (WHERE dau(s, day) <> (SELECT count(*) FROM local l WHERE l.z = rnd_days.z AND l.ld = rnd_days.day)) AS mismatches
+FROM rnd_days;
 
 -- Text and uuid keys: the same counts as the bigint keys they were made from.
 CREATE TABLE keyed AS
