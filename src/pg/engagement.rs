@@ -47,7 +47,24 @@ struct ZoneCache {
     len: usize,
     name: [u8; pg_sys::TZ_STRLEN_MAX as usize + 1],
     tz: *mut pg_sys::pg_tz,
+    quarters: [Quarter; QUARTERS],
 }
+
+/// The UTC offset through one quarter of an hour that has no zone transition in it: a
+/// direct-mapped memo, so that most rows cost a division instead of a tz lookup
+/// (`timestamp2tm`). Zero-filled memory (a null zone) is an empty slot.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Quarter {
+    tz: *mut pg_sys::pg_tz,
+    offset_secs: i32,
+    index: i64,
+}
+
+const QUARTERS: usize = 4096;
+const QUARTER_USECS: i64 = 900 * 1_000_000;
+/// Seconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch.
+const UNIX_TO_PG_SECS: i64 = 946_684_800;
 
 unsafe fn zone_cache(fcinfo: FunctionCallInfo) -> *mut ZoneCache {
     unsafe {
@@ -140,6 +157,53 @@ unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) 
                 cache.tz
             }
         };
+        let cache = &mut *zone_cache(fcinfo);
+        let index = at.div_euclid(QUARTER_USECS);
+        // Zones interleave in a slot, keyed by the zone too (session and named zones alike).
+        let slot = &mut cache.quarters[(index as usize).wrapping_add(tz as usize >> 4) % QUARTERS];
+        if !(slot.tz == tz && slot.index == index) {
+            match quarter_offset(tz, index) {
+                Some(offset_secs) => {
+                    *slot = Quarter {
+                        tz,
+                        offset_secs,
+                        index,
+                    };
+                }
+                None => return day_by_fields(at, tz),
+            }
+        }
+        (at + i64::from(slot.offset_secs) * 1_000_000).div_euclid(USECS_PER_DAY) as i32
+    }
+}
+
+/// The UTC offset of `tz` through quarter `index`, if no transition falls inside it.
+#[cold]
+unsafe fn quarter_offset(tz: *mut pg_sys::pg_tz, index: i64) -> Option<i32> {
+    let start = (index * QUARTER_USECS).div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+    let (mut before, mut before_dst, mut boundary, mut after, mut after_dst) = (0, 0, 0, 0, 0);
+    let found = unsafe {
+        pg_sys::pg_next_dst_boundary(
+            &start,
+            &mut before,
+            &mut before_dst,
+            &mut boundary,
+            &mut after,
+            &mut after_dst,
+            tz,
+        )
+    };
+    match found {
+        0 => Some(before as i32),
+        1 if boundary >= start + 900 => Some(before as i32),
+        _ => None,
+    }
+}
+
+/// The local date from PostgreSQL's own field conversion (a quarter with a transition).
+#[cold]
+unsafe fn day_by_fields(at: i64, tz: *mut pg_sys::pg_tz) -> i32 {
+    unsafe {
         let mut tm: pg_sys::pg_tm = std::mem::zeroed();
         let (mut offset, mut fsec) = (0, 0);
         if pg_sys::timestamp2tm(

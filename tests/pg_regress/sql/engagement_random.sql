@@ -167,3 +167,37 @@ SELECT count(*) AS compared,
 FROM (SELECT z, array_agg(k ORDER BY k.day) AS k1 FROM sums, daily_activity_kpis(s) AS k GROUP BY z) AS a
      JOIN (SELECT z, array_agg(k ORDER BY k.day) AS k2 FROM keyed, daily_activity_kpis(by_text) AS k GROUP BY z) AS b USING (z)
      JOIN (SELECT z, array_agg(k ORDER BY k.day) AS k3 FROM keyed, daily_activity_kpis(by_uuid) AS k GROUP BY z) AS c USING (z);
+
+-- Local days over two and a half centuries in zones with odd offsets and historic changes
+-- (Paris's 1911 switch from local mean time, Kathmandu's +05:45, Lord Howe's half-hour DST,
+-- St. John's -03:30): each event its own key, the summary's (day, key) pairs equal AT TIME ZONE's.
+CREATE TABLE sweep AS
+SELECT i::bigint AS u, timestamptz '1850-01-01 00:00Z' + random() * interval '250 years' AS t,
+       (ARRAY['Europe/Paris', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'EST', 'UTC+3'])[1 + (i % 6)] AS z
+FROM generate_series(1, 30000) AS i;
+-- Also around every Paris transition since 2000, a minute either side.
+INSERT INTO sweep
+SELECT 100000 + row_number() OVER (), t, 'Europe/Paris'
+FROM (SELECT make_timestamptz(y, m, d, 1, 0, 0, 'UTC') + s * interval '1 minute' AS t
+      FROM generate_series(2000, 2030) AS y, (VALUES (3), (10)) AS mm(m), generate_series(25, 31) AS d,
+           (VALUES (-1), (0), (1), (-61), (59)) AS ss(s)) AS x;
+SELECT count(*) AS compared,
+       (SELECT count(*) FROM ((SELECT z, (t AT TIME ZONE z)::date AS d, u FROM sweep
+                              EXCEPT
+                              SELECT z, day.key::date, k::bigint
+                              FROM (SELECT z, activity_agg(u, t, z) AS s FROM sweep GROUP BY z) AS a,
+                                   json_each(a.s::text::json -> 'days') AS day,
+                                   json_array_elements_text(day.value) AS k)
+                             UNION ALL
+                             (SELECT z, day.key::date, k::bigint
+                              FROM (SELECT z, activity_agg(u, t, z) AS s FROM sweep GROUP BY z) AS a,
+                                   json_each(a.s::text::json -> 'days') AS day,
+                                   json_array_elements_text(day.value) AS k
+                              EXCEPT
+                              SELECT z, (t AT TIME ZONE z)::date AS d, u FROM sweep)) AS diff) AS mismatches
+FROM sweep;
+-- The session's zone, interleaved with named zones in one query.
+SET TimeZone = 'America/St_Johns';
+SELECT count(*) FILTER (WHERE a <> b) AS mismatches
+FROM (SELECT z, activity_agg(u, t) AS a, activity_agg(u, t, 'America/St_Johns') AS b FROM sweep GROUP BY z) AS x;
+RESET TimeZone;
