@@ -14,14 +14,17 @@ use roaring::RoaringBitmap;
 use serde_json::{Map, Value};
 
 use super::calendar::{self, DATE_MAX, DATE_MIN};
-use super::{signed, sortable, Activity, KeyKind, MAX_KEYS};
+use super::{signed, sortable, Activity, KeyKind, DENSE_LIMIT, MAX_KEYS};
 use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
 use crate::kpi::text::{bad_text, whole_number, Object};
 
+/// The kind byte of a dense bigint summary (see [`Activity::dense`]).
+pub const DENSE_KIND: u8 = 4;
+
 pub fn write(a: &Activity, out: &mut Vec<u8>) {
     let (keys, days) = a.canonical();
-    out.push(a.kind as u8);
+    out.push(if a.dense { DENSE_KIND } else { a.kind as u8 });
     out.extend_from_slice(&(days.len() as u32).to_be_bytes());
     for (day, ids) in days.iter() {
         out.extend_from_slice(&day.to_be_bytes());
@@ -30,7 +33,16 @@ pub fn write(a: &Activity, out: &mut Vec<u8>) {
         // Writing into a Vec cannot fail.
         let _ = ids.serialize_into(&mut *out);
     }
-    out.extend_from_slice(&(keys.len() as u64).to_be_bytes());
+    // Dense: the ids' bound (largest key + 1) and no dictionary.
+    let nkeys = match a.dense {
+        true => days
+            .values()
+            .filter_map(|ids| ids.max())
+            .max()
+            .map_or(0, |m| u64::from(m) + 1),
+        false => keys.len() as u64,
+    };
+    out.extend_from_slice(&nkeys.to_be_bytes());
     let mut prev = None;
     for key in keys.iter() {
         let delta = match prev {
@@ -63,6 +75,8 @@ pub struct DayEntry<'a> {
 #[derive(Debug)]
 pub struct DaysView<'a> {
     pub kind: KeyKind,
+    /// Ids are the bigint keys themselves (no dictionary).
+    pub dense: bool,
     /// Ascending days.
     pub days: Vec<DayEntry<'a>>,
     pub nkeys: u64,
@@ -75,7 +89,13 @@ impl<'a> DaysView<'a> {
     pub fn parse_payload(bytes: &'a [u8]) -> Result<DaysView<'a>, String> {
         let mut r = Reader::new(bytes);
         let kind = r.u8()?;
-        let kind = KeyKind::from_u8(kind).ok_or_else(|| format!("Key type {kind} is unknown."))?;
+        let dense = kind == DENSE_KIND;
+        let kind = match dense {
+            true => KeyKind::Bigint,
+            false => {
+                KeyKind::from_u8(kind).ok_or_else(|| format!("Key type {kind} is unknown."))?
+            }
+        };
         let n = r.len(16)?;
         let mut days = Vec::with_capacity(n);
         for _ in 0..n {
@@ -96,8 +116,15 @@ impl<'a> DaysView<'a> {
         }
         let nkeys = r.u64()?;
         let keys = r.rest();
-        // A key takes at least one byte.
-        if nkeys > MAX_KEYS as u64 || nkeys > keys.len() as u64 {
+        if dense {
+            if nkeys > DENSE_LIMIT as u64 || !keys.is_empty() {
+                return Err(format!(
+                    "A dense summary claims keys below {nkeys} and has {} dictionary bytes.",
+                    keys.len()
+                ));
+            }
+        } else if nkeys > MAX_KEYS as u64 || nkeys > keys.len() as u64 {
+            // A key takes at least one byte.
             return Err(format!(
                 "The dictionary claims {nkeys} keys, more than it holds."
             ));
@@ -107,6 +134,7 @@ impl<'a> DaysView<'a> {
         }
         Ok(DaysView {
             kind,
+            dense,
             days,
             nkeys,
             keys,
@@ -195,7 +223,10 @@ fn read_keys(mut bytes: &[u8], n: u64) -> Result<Vec<u64>, String> {
 
 pub fn read(bytes: &[u8]) -> Result<Activity, String> {
     let view = DaysView::parse_payload(bytes)?;
-    let keys = read_keys(view.keys, view.nkeys)?;
+    let keys = match view.dense {
+        true => Vec::new(),
+        false => read_keys(view.keys, view.nkeys)?,
+    };
     let mut days = BTreeMap::new();
     let mut all = RoaringBitmap::new();
     for entry in &view.days {
@@ -213,18 +244,35 @@ pub fn read(bytes: &[u8]) -> Result<Activity, String> {
         all |= &ids;
         days.insert(entry.day, ids);
     }
-    if all.len() != keys.len() as u64 {
-        return Err(format!(
-            "The dictionary holds {} keys but {} are active on some day.",
-            keys.len(),
-            all.len()
-        ));
+    if view.dense {
+        if all.max().map_or(0, |m| u64::from(m) + 1) != view.nkeys {
+            return Err("A dense summary's key bound is not its largest key + 1.".to_string());
+        }
+    } else {
+        if all.len() != keys.len() as u64 {
+            return Err(format!(
+                "The dictionary holds {} keys but {} are active on some day.",
+                keys.len(),
+                all.len()
+            ));
+        }
+        let in_range = |k: &u64| (0..DENSE_LIMIT).contains(&signed(*k));
+        if view.kind == KeyKind::Bigint
+            && keys.first().is_none_or(in_range)
+            && keys.last().is_none_or(in_range)
+        {
+            return Err(format!(
+                "Bigint keys all from 0 to {} are stored in dense form.",
+                DENSE_LIMIT - 1
+            ));
+        }
     }
     Ok(Activity {
         kind: view.kind,
         keys,
         sorted: true,
         days,
+        dense: view.dense,
         ..Activity::default()
     })
 }
@@ -247,7 +295,7 @@ pub fn to_text(a: &Activity) -> String {
             if j > 0 {
                 out.push(',');
             }
-            out.push_str(&signed(keys[id as usize]).to_string());
+            out.push_str(&a.key_of(&keys, id).to_string());
         }
         out.push(']');
     }
@@ -273,6 +321,7 @@ pub fn from_text(text: &str) -> KpiResult<Activity> {
         let mut a = Activity {
             kind,
             sorted: true,
+            dense: kind == KeyKind::Bigint,
             ..Activity::default()
         };
         read_days(&mut a, kind, days)?;

@@ -10,6 +10,9 @@
 //! whatever the keys look like, at the price of the dictionary, stored once (8 bytes or less
 //! per key, delta-coded). Dense ids also let rolling windows count users with a plain array.
 //!
+//! Bigint keys from 0 to [`DENSE_LIMIT`] - 1, the common case of serial ids, skip the
+//! dictionary: ids are the keys ([`Activity::dense`]), and rollups are bitmap unions only.
+//!
 //! # Canonical form
 //! Stored and serialized, ids are the ranks of the keys in ascending order, the dictionary
 //! holds exactly the keys active on some day, and bitmaps use no run containers (the portable
@@ -104,6 +107,11 @@ impl Hasher for KeyHasher {
 
 type KeyIndex = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 
+/// Bigint keys from 0 to `DENSE_LIMIT - 1` (the usual serial user and account ids) are their
+/// own ids: such a summary has no dictionary, a rollup is bitmap unions only, and per-user
+/// counters are arrays of at most this size.
+pub const DENSE_LIMIT: i64 = 1 << 24;
+
 /// The largest number of distinct keys a summary holds (ids are 32-bit).
 pub const MAX_KEYS: usize = 1 << 32;
 
@@ -120,11 +128,16 @@ pub struct Activity {
     pub(crate) sorted: bool,
     /// Ids active per day (PostgreSQL `date`); no empty bitmap.
     pub(crate) days: BTreeMap<i32, RoaringBitmap>,
+    /// Bigint keys, all in 0..[`DENSE_LIMIT`]: ids are the keys and `keys` is empty. A bigint
+    /// summary is dense exactly when all its keys are in that range (canonical form).
+    pub(crate) dense: bool,
 }
 
 impl PartialEq for Activity {
     fn eq(&self, other: &Self) -> bool {
-        self.kind == other.kind && self.canonical() == other.canonical()
+        self.kind == other.kind
+            && self.dense == other.dense
+            && self.canonical() == other.canonical()
     }
 }
 
@@ -135,9 +148,45 @@ impl Activity {
         if self.kind != kind {
             self.set_kind(kind)?;
         }
-        let id = self.id_of(key)?;
+        let id = match signed(key) {
+            v if self.dense && (0..DENSE_LIMIT).contains(&v) => v as u32,
+            _ => {
+                if self.dense {
+                    self.undense();
+                }
+                self.id_of(key)?
+            }
+        };
         self.days.entry(day).or_default().insert(id);
         Ok(())
+    }
+
+    /// Leaves the dense form (a key outside 0..DENSE_LIMIT arrived): the dictionary is the
+    /// keys seen so far, ids their ranks.
+    #[cold]
+    pub(crate) fn undense(&mut self) {
+        let mut all = RoaringBitmap::new();
+        for ids in self.days.values() {
+            all |= ids;
+        }
+        self.keys = all.iter().map(|v| sortable(i64::from(v))).collect();
+        for ids in self.days.values_mut() {
+            let ranks = ids.iter().map(|v| (all.rank(v) - 1) as u32);
+            *ids = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
+        }
+        self.dense = false;
+        self.sorted = true;
+        self.indexed = false;
+        self.index.clear();
+    }
+
+    /// The key of `id`, given the canonical dictionary.
+    pub(crate) fn key_of(&self, keys: &[u64], id: u32) -> i64 {
+        if self.dense {
+            i64::from(id)
+        } else {
+            signed(keys[id as usize])
+        }
     }
 
     #[cold]
@@ -148,6 +197,7 @@ impl Activity {
         self.kind = kind;
         if self.keys.is_empty() {
             self.sorted = true;
+            self.dense = kind == KeyKind::Bigint && self.days.is_empty();
         }
         Ok(())
     }
@@ -273,9 +323,28 @@ impl crate::kpi::summary::Summary for Activity {
                 indexed: false,
                 sorted: other.sorted,
                 days: other.days.clone(),
+                dense: other.dense,
             };
             return Ok(());
         }
+        if self.dense && other.dense {
+            for (day, ids) in &other.days {
+                *self.days.entry(*day).or_default() |= ids;
+            }
+            return Ok(());
+        }
+        if self.dense {
+            self.undense();
+        }
+        let converted;
+        let other = if other.dense {
+            let mut copy = other.clone();
+            copy.undense();
+            converted = copy;
+            &converted
+        } else {
+            other
+        };
         let map = other
             .keys
             .iter()
@@ -319,6 +388,14 @@ impl crate::kpi::summary::Summary for Activity {
         if self.kind == KeyKind::Unknown && !self.days.is_empty() {
             return Err("The summary has days but no key type.".to_string());
         }
+        if self.dense && (self.kind != KeyKind::Bigint || !self.keys.is_empty()) {
+            return Err("A dense summary must have bigint keys and no dictionary.".to_string());
+        }
+        let limit = if self.dense {
+            DENSE_LIMIT as usize
+        } else {
+            self.keys.len()
+        };
         if self.keys.len() > MAX_KEYS {
             return Err(format!("The summary holds more than {MAX_KEYS} keys."));
         }
@@ -328,11 +405,10 @@ impl crate::kpi::summary::Summary for Activity {
             }
             match ids.max() {
                 None => return Err(format!("Day {} has no keys.", calendar::format(*day))),
-                Some(max) if max as usize >= self.keys.len() => {
+                Some(max) if max as usize >= limit => {
                     return Err(format!(
-                        "Day {} refers to key {max} of a dictionary of {}.",
+                        "Day {} refers to key {max} of a dictionary of {limit}.",
                         calendar::format(*day),
-                        self.keys.len()
                     ))
                 }
                 Some(_) => {}
@@ -377,6 +453,41 @@ mod tests {
             seen.insert(*r);
         }
         assert_eq!(total, seen.len() as u64);
+    }
+
+    #[test]
+    fn dense_and_dictionary_forms() {
+        let small: Vec<(i32, i64)> = (0..3000)
+            .map(|i| ((i % 5) as i32, (i * 31) % 2000))
+            .collect();
+        let a = build(KeyKind::Bigint, &small);
+        assert!(a.dense && a.keys.is_empty());
+        let bytes = a.to_binary();
+        assert_eq!(bytes[1], format::DENSE_KIND);
+        assert_eq!(Activity::from_binary(&bytes).unwrap(), a);
+        assert_eq!(
+            Activity::from_text(&a.to_text()).unwrap().to_binary(),
+            bytes
+        );
+        // One key out of range: the dictionary form, whichever side it arrives on.
+        let mut rows = small.clone();
+        rows.push((2, -7));
+        let one = build(KeyKind::Bigint, &rows);
+        assert!(!one.dense);
+        let mut left = a.clone();
+        left.merge_checked(&build(KeyKind::Bigint, &[(2, -7)]))
+            .unwrap();
+        let mut right = build(KeyKind::Bigint, &[(2, -7)]);
+        right.merge_checked(&a).unwrap();
+        assert_eq!(left.to_binary(), one.to_binary());
+        assert_eq!(right.to_binary(), one.to_binary());
+        let mut late = a.clone();
+        late.add(KeyKind::Bigint, 2, sortable(-7)).unwrap();
+        assert_eq!(late.to_binary(), one.to_binary());
+        // The dictionary form of keys that are all in range is not canonical.
+        let mut undensed = a.clone();
+        undensed.undense();
+        assert!(Activity::from_binary(&undensed.to_binary()).is_err());
     }
 
     #[test]

@@ -201,3 +201,13 @@ SET TimeZone = 'America/St_Johns';
 SELECT count(*) FILTER (WHERE a <> b) AS mismatches
 FROM (SELECT z, activity_agg(u, t) AS a, activity_agg(u, t, 'America/St_Johns') AS b FROM sweep GROUP BY z) AS x;
 RESET TimeZone;
+
+-- Bigint keys from 0 to 16777215 are stored densely (ids = keys); any other key switches the
+-- summary to its dictionary form. Both forms count alike, and a rollup mixing them equals one
+-- pass.
+SELECT (SELECT array_agg(k ORDER BY k.day) FROM daily_activity_kpis((SELECT activity_agg(u, t, 'UTC') FROM rnd)) AS k)
+     = (SELECT array_agg(k ORDER BY k.day)
+        FROM daily_activity_kpis((SELECT activity_agg(u - 10000000000, t, 'UTC') FROM rnd)) AS k) AS dictionary_form_agrees,
+       (SELECT rollup(s) FROM (SELECT activity_agg(u, t, 'UTC') FROM rnd WHERE u > 5
+                               UNION ALL SELECT activity_agg(u + 16777215, t, 'UTC') FROM rnd WHERE u <= 5) AS x(s))
+     = (SELECT activity_agg(CASE WHEN u <= 5 THEN u + 16777215 ELSE u END, t, 'UTC') FROM rnd) AS mixed_rollup_equals_one_pass;
