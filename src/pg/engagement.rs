@@ -47,22 +47,25 @@ struct ZoneCache {
     len: usize,
     name: [u8; pg_sys::TZ_STRLEN_MAX as usize + 1],
     tz: *mut pg_sys::pg_tz,
-    quarters: [Quarter; QUARTERS],
+    spans: [Span; SPANS],
+    next_span: usize,
 }
 
-/// The UTC offset through one quarter of an hour that has no zone transition in it: a
-/// direct-mapped memo, so that most rows cost a division instead of a tz lookup
-/// (`timestamp2tm`). Zero-filled memory (a null zone) is an empty slot.
+/// A stretch of time, in Unix seconds `lo..hi`, through which a zone's UTC offset is constant:
+/// most rows then cost a comparison and a division instead of a tz lookup (`timestamp2tm`).
+/// `hi` is the zone's next transition (PostgreSQL's `pg_next_dst_boundary`); `lo` is the
+/// earliest instant seen so far in the stretch, extended down as earlier rows arrive.
+/// Zero-filled memory (a null zone) is an empty span.
 #[repr(C)]
 #[derive(Clone, Copy)]
-struct Quarter {
+struct Span {
     tz: *mut pg_sys::pg_tz,
-    offset_secs: i32,
-    index: i64,
+    lo: i64,
+    hi: i64,
+    offset_secs: i64,
 }
 
-const QUARTERS: usize = 4096;
-const QUARTER_USECS: i64 = 900 * 1_000_000;
+const SPANS: usize = 8;
 /// Seconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch.
 const UNIX_TO_PG_SECS: i64 = 946_684_800;
 
@@ -158,33 +161,29 @@ unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) 
             }
         };
         let cache = &mut *zone_cache(fcinfo);
-        let index = at.div_euclid(QUARTER_USECS);
-        // Zones interleave in a slot, keyed by the zone too (session and named zones alike).
-        let slot = &mut cache.quarters[(index as usize).wrapping_add(tz as usize >> 4) % QUARTERS];
-        if !(slot.tz == tz && slot.index == index) {
-            match quarter_offset(tz, index) {
-                Some(offset_secs) => {
-                    *slot = Quarter {
-                        tz,
-                        offset_secs,
-                        index,
-                    };
-                }
+        let secs = at.div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+        let offset = match cache
+            .spans
+            .iter()
+            .find(|s| s.tz == tz && s.lo <= secs && secs < s.hi)
+        {
+            Some(span) => span.offset_secs,
+            None => match learn_span(cache, tz, secs) {
+                Some(offset) => offset,
                 None => return day_by_fields(at, tz),
-            }
-        }
-        (at + i64::from(slot.offset_secs) * 1_000_000).div_euclid(USECS_PER_DAY) as i32
+            },
+        };
+        (at + offset * 1_000_000).div_euclid(USECS_PER_DAY) as i32
     }
 }
 
-/// The UTC offset of `tz` through quarter `index`, if no transition falls inside it.
+/// The offset of `tz` at `secs` and the stretch it holds for, remembered in `cache`.
 #[cold]
-unsafe fn quarter_offset(tz: *mut pg_sys::pg_tz, index: i64) -> Option<i32> {
-    let start = (index * QUARTER_USECS).div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+unsafe fn learn_span(cache: &mut ZoneCache, tz: *mut pg_sys::pg_tz, secs: i64) -> Option<i64> {
     let (mut before, mut before_dst, mut boundary, mut after, mut after_dst) = (0, 0, 0, 0, 0);
     let found = unsafe {
         pg_sys::pg_next_dst_boundary(
-            &start,
+            &secs,
             &mut before,
             &mut before_dst,
             &mut boundary,
@@ -193,14 +192,31 @@ unsafe fn quarter_offset(tz: *mut pg_sys::pg_tz, index: i64) -> Option<i32> {
             tz,
         )
     };
-    match found {
-        0 => Some(before as i32),
-        1 if boundary >= start + 900 => Some(before as i32),
-        _ => None,
+    let hi = match found {
+        0 => i64::MAX,
+        1 if boundary > secs => boundary,
+        _ => return None,
+    };
+    let offset = before as i64;
+    if let Some(span) = cache
+        .spans
+        .iter_mut()
+        .find(|s| s.tz == tz && s.hi == hi && s.offset_secs == offset)
+    {
+        span.lo = span.lo.min(secs);
+    } else {
+        cache.spans[cache.next_span % SPANS] = Span {
+            tz,
+            lo: secs,
+            hi,
+            offset_secs: offset,
+        };
+        cache.next_span += 1;
     }
+    Some(offset)
 }
 
-/// The local date from PostgreSQL's own field conversion (a quarter with a transition).
+/// The local date from PostgreSQL's own field conversion (when no span can be learnt).
 #[cold]
 unsafe fn day_by_fields(at: i64, tz: *mut pg_sys::pg_tz) -> i32 {
     unsafe {
