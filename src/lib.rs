@@ -31,6 +31,11 @@ pub mod pg;
     name = "health",
     requires = ["equality"]
 );
+::pgrx::extension_sql_file!(
+    "../sql/engagement.sql",
+    name = "engagement",
+    requires = ["equality"]
+);
 
 #[cfg(any(test, feature = "pg_test"))]
 mod pg_tests;

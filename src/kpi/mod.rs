@@ -2,6 +2,7 @@
 
 pub mod counters;
 pub mod customer;
+pub mod engagement;
 pub mod error;
 pub mod health;
 pub mod normal;

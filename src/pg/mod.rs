@@ -2,6 +2,7 @@
 
 pub mod customer;
 pub mod datum;
+pub mod engagement;
 pub mod fmgr;
 pub mod health;
 pub mod jsonb;

@@ -1,0 +1,100 @@
+"""Engagement benchmark: activity_summary against plain count(DISTINCT) SQL.
+
+    .venv/bin/python bench/engagement.py --scale 1      # 10M events, 1M users, one year
+
+Prints, for each KPI of issue 9's speed section, the extension's and the best plain-SQL median
+time (interleaved runs, after a warm-up) and their ratio, and the size of a year's summary.
+"""
+import argparse
+
+import bench
+from bench import connect, medians_ms
+
+ZONE = "Europe/Paris"
+DAY = f"(occurred_at AT TIME ZONE '{ZONE}')::date"
+
+
+def load(conn, events, users):
+    """bench_events (events over 2025, uniform users), its distinct (day, user) pairs, and the
+    stored daily summaries, rebuilt only when the size changed."""
+    have = conn.execute("SELECT to_regclass('bench_events') IS NOT NULL").fetchone()[0]
+    if have and conn.execute("SELECT count(*) FROM bench_events").fetchone()[0] == events \
+            and conn.execute("SELECT to_regclass('bench_daily') IS NOT NULL").fetchone()[0]:
+        return
+    print(f"loading {events:,} events of {users:,} users ...", flush=True)
+    conn.execute("DROP TABLE IF EXISTS bench_events, bench_pairs, bench_daily")
+    conn.execute(f"""
+        CREATE TABLE bench_events AS
+        SELECT (1 + floor(random() * {users}))::bigint AS user_id,
+               timestamptz '2025-01-01 00:00+01' + random() * interval '365 days' AS occurred_at
+        FROM generate_series(1, {events})""")
+    conn.execute("CREATE INDEX ON bench_events (occurred_at)")
+    conn.execute(f"CREATE TABLE bench_pairs AS SELECT DISTINCT {DAY} AS day, user_id FROM bench_events")
+    conn.execute("CREATE INDEX ON bench_pairs (day, user_id)")
+    conn.execute(f"""
+        CREATE TABLE bench_daily AS
+        SELECT {DAY} AS day, activity_agg(user_id, occurred_at, '{ZONE}') AS users
+        FROM bench_events GROUP BY 1""")
+    conn.execute("VACUUM ANALYZE bench_events, bench_pairs, bench_daily")
+
+
+def row(name, ext, plains, runs=None):
+    saved = bench.RUNS
+    if runs:
+        bench.RUNS = runs
+    times = medians_ms(bench.CONN, ext, *plains)
+    bench.RUNS = saved
+    e, best = times[0], min(times[1:])
+    print(f"| {name:<42} | {e:>10.1f} | {best:>10.1f} | {best / e:>8.1f}x |", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="1 = 10M events and 1M users over 365 days")
+    args = parser.parse_args()
+    events, users = int(10_000_000 * args.scale), max(1, int(1_000_000 * args.scale))
+    conn = connect()
+    bench.CONN = conn
+    load(conn, events, users)
+    conn.execute("SET jit = off")
+    conn.execute("SET max_parallel_workers_per_gather = 0")
+    print(f"\nengagement: {events:,} events, {users:,} users, 365 days ({ZONE}); "
+          f"medians of interleaved runs, ms")
+    print(f"| {'KPI':<42} | {'csmetrics':>10} | {'plain SQL':>10} | {'speed-up':>9} |")
+    print(f"|{'-' * 44}|{'-' * 12}|{'-' * 12}|{'-' * 11}|")
+
+    # DAU per day, from the raw events: one summary, read per day, vs count(DISTINCT).
+    row("DAU per day (one pass over the events)",
+        f"SELECT day, dau FROM daily_activity_kpis("
+        f"(SELECT activity_agg(user_id, occurred_at, '{ZONE}') FROM bench_events))",
+        [f"SELECT {DAY} AS day, count(DISTINCT user_id) FROM bench_events GROUP BY 1",
+         f"SELECT day, count(*) FROM (SELECT DISTINCT {DAY} AS day, user_id FROM bench_events) AS d "
+         f"GROUP BY day"], runs=3)
+
+    # Rolling 30-day MAU for each day of the year, from stored daily summaries vs plain SQL
+    # over the (already deduplicated and indexed) (day, user) pairs.
+    row("rolling MAU, 365 days (stored daily summaries)",
+        "SELECT day, mau FROM daily_activity_kpis((SELECT rollup(users) FROM bench_daily))",
+        ["SELECT d.day, count(DISTINCT p.user_id) FROM (SELECT DISTINCT day FROM bench_pairs) AS d "
+         "JOIN bench_pairs AS p ON p.day BETWEEN d.day - 29 AND d.day GROUP BY d.day"], runs=1)
+
+    # A month: rollup of 30 stored daily summaries vs rescanning the month's events.
+    row("month's active users: rollup of 30 days",
+        "SELECT active_users(rollup(users), '2025-03-01', '2025-03-30') FROM bench_daily "
+        "WHERE day BETWEEN '2025-03-01' AND '2025-03-30'",
+        [f"SELECT count(DISTINCT user_id) FROM bench_events "
+         f"WHERE occurred_at >= timestamptz '2025-03-01 00:00 {ZONE}' "
+         f"AND occurred_at < timestamptz '2025-03-31 00:00 {ZONE}'",
+         "SELECT count(DISTINCT user_id) FROM bench_pairs WHERE day BETWEEN '2025-03-01' AND '2025-03-30'"])
+
+    size, raw = conn.execute(
+        "SELECT pg_column_size(s), octet_length(activity_summary_send(s)) "
+        "FROM (SELECT rollup(users) AS s FROM bench_daily) AS t").fetchone()
+    pairs = conn.execute("SELECT count(*) FROM bench_pairs").fetchone()[0]
+    print(f"\nsummary of the year: {raw / 1e6:.1f} MB ({size / 1e6:.1f} MB stored), "
+          f"{pairs:,} (day, user) pairs: {8 * raw / max(pairs, 1):.1f} bits per pair")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,405 @@
+//! The binary and text forms of `activity_summary`, and [`DaysView`], the partial read that
+//! accessors use.
+//!
+//! Binary payload (after the version byte), all integers big-endian:
+//! `kind u8, ndays u32, ndays x (day i32, users u64, nbytes u32, Roaring portable bitmap of
+//! ranks), nkeys u64, keys`: keys ascending as LEB128 varints, the first key itself, then each
+//! difference to the previous key (at least 1). Day headers carry their user count, so `dau()`
+//! reads no bitmap, and the dictionary comes last, so accessors never decode it.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use roaring::RoaringBitmap;
+use serde_json::{Map, Value};
+
+use super::calendar::{self, DATE_MAX, DATE_MIN};
+use super::{signed, sortable, Activity, KeyKind, DENSE_LIMIT, MAX_KEYS};
+use crate::kpi::error::KpiResult;
+use crate::kpi::summary::{Reader, Summary};
+use crate::kpi::text::{bad_text, whole_number, Object};
+
+/// The kind byte of a dense bigint summary (see [`Activity::dense`]).
+pub const DENSE_KIND: u8 = 4;
+
+pub fn write(a: &Activity, out: &mut Vec<u8>) {
+    let (keys, days) = a.canonical();
+    out.push(if a.dense { DENSE_KIND } else { a.kind as u8 });
+    out.extend_from_slice(&(days.len() as u32).to_be_bytes());
+    for (day, ids) in days.iter() {
+        out.extend_from_slice(&day.to_be_bytes());
+        out.extend_from_slice(&ids.len().to_be_bytes());
+        out.extend_from_slice(&(ids.serialized_size() as u32).to_be_bytes());
+        // Writing into a Vec cannot fail.
+        let _ = ids.serialize_into(&mut *out);
+    }
+    // Dense: the ids' bound (largest key + 1) and no dictionary.
+    let nkeys = match a.dense {
+        true => days
+            .values()
+            .filter_map(|ids| ids.max())
+            .max()
+            .map_or(0, |m| u64::from(m) + 1),
+        false => keys.len() as u64,
+    };
+    out.extend_from_slice(&nkeys.to_be_bytes());
+    let mut prev = None;
+    for key in keys.iter() {
+        let delta = match prev {
+            None => *key,
+            Some(p) => key - p,
+        };
+        prev = Some(*key);
+        let mut v = delta;
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                break;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+}
+
+/// One day's header and its still-encoded bitmap.
+#[derive(Debug, Clone, Copy)]
+pub struct DayEntry<'a> {
+    pub day: i32,
+    pub users: u64,
+    bytes: &'a [u8],
+}
+
+/// A stored summary's days, read without its dictionary; bitmaps are decoded on demand.
+#[derive(Debug)]
+pub struct DaysView<'a> {
+    pub kind: KeyKind,
+    /// Ids are the bigint keys themselves (no dictionary).
+    pub dense: bool,
+    /// Ascending days.
+    pub days: Vec<DayEntry<'a>>,
+    pub nkeys: u64,
+    /// The encoded dictionary.
+    keys: &'a [u8],
+}
+
+impl<'a> DaysView<'a> {
+    /// Reads the payload's day headers (not the bitmaps) and the dictionary's size.
+    pub fn parse_payload(bytes: &'a [u8]) -> Result<DaysView<'a>, String> {
+        let mut r = Reader::new(bytes);
+        let kind = r.u8()?;
+        let dense = kind == DENSE_KIND;
+        let kind = match dense {
+            true => KeyKind::Bigint,
+            false => {
+                KeyKind::from_u8(kind).ok_or_else(|| format!("Key type {kind} is unknown."))?
+            }
+        };
+        let n = r.len(16)?;
+        let mut days = Vec::with_capacity(n);
+        for _ in 0..n {
+            let day = r.i32()?;
+            let users = r.u64()?;
+            let nbytes = r.u32()? as usize;
+            let bytes = r.take(nbytes)?;
+            if !(DATE_MIN..=DATE_MAX).contains(&day) {
+                return Err(format!("Day {day} is outside the range of dates."));
+            }
+            if days.last().is_some_and(|d: &DayEntry| d.day >= day) {
+                return Err("The days are not in ascending order.".to_string());
+            }
+            if users == 0 {
+                return Err(format!("Day {} has no keys.", calendar::format(day)));
+            }
+            days.push(DayEntry { day, users, bytes });
+        }
+        let nkeys = r.u64()?;
+        let keys = r.rest();
+        if dense {
+            if nkeys > DENSE_LIMIT as u64 || !keys.is_empty() {
+                return Err(format!(
+                    "A dense summary claims keys below {nkeys} and has {} dictionary bytes.",
+                    keys.len()
+                ));
+            }
+        } else if nkeys > MAX_KEYS as u64 || nkeys > keys.len() as u64 {
+            // A key takes at least one byte.
+            return Err(format!(
+                "The dictionary claims {nkeys} keys, more than it holds."
+            ));
+        }
+        if kind == KeyKind::Unknown && !days.is_empty() {
+            return Err("The summary has days but no key type.".to_string());
+        }
+        Ok(DaysView {
+            kind,
+            dense,
+            days,
+            nkeys,
+            keys,
+        })
+    }
+
+    /// The ids active on `entry`'s day, checked against its header and the dictionary.
+    pub fn bitmap(&self, entry: &DayEntry) -> Result<RoaringBitmap, String> {
+        let what = calendar::format(entry.day);
+        let mut ids = RoaringBitmap::deserialize_from(entry.bytes)
+            .map_err(|e| format!("The bitmap of day {what} is invalid ({e})."))?;
+        if ids.serialized_size() != entry.bytes.len() {
+            return Err(format!("The bitmap of day {what} has bytes after its end."));
+        }
+        if ids.remove_run_compression() {
+            return Err(format!(
+                "The bitmap of day {what} is not in canonical form (it has run containers)."
+            ));
+        }
+        if ids.len() != entry.users {
+            return Err(format!(
+                "Day {what} claims {} keys but its bitmap holds {}.",
+                entry.users,
+                ids.len()
+            ));
+        }
+        if ids.max().is_some_and(|m| u64::from(m) >= self.nkeys) {
+            return Err(format!(
+                "Day {what} refers to a key beyond the dictionary of {}.",
+                self.nkeys
+            ));
+        }
+        Ok(ids)
+    }
+
+    /// The days whose date is in `from..=to`.
+    pub fn range(&self, from: i64, to: i64) -> &[DayEntry<'a>] {
+        let lo = self.days.partition_point(|d| i64::from(d.day) < from);
+        let hi = self.days.partition_point(|d| i64::from(d.day) <= to);
+        &self.days[lo..hi.max(lo)]
+    }
+}
+
+fn read_keys(mut bytes: &[u8], n: u64) -> Result<Vec<u64>, String> {
+    let mut keys = Vec::with_capacity(n as usize);
+    let mut prev: Option<u64> = None;
+    for i in 0..n {
+        let mut value: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let Some((&byte, rest)) = bytes.split_first() else {
+                return Err(format!("The dictionary ends after {i} of {n} keys."));
+            };
+            bytes = rest;
+            if shift == 63 && byte > 1 || (byte == 0 && shift > 0) {
+                return Err(format!(
+                    "Key {i} of the dictionary is not minimally encoded."
+                ));
+            }
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        let key = match prev {
+            None => value,
+            Some(_) if value == 0 => {
+                return Err("The dictionary's keys are not strictly ascending.".to_string())
+            }
+            Some(p) => p
+                .checked_add(value)
+                .ok_or_else(|| format!("Key {i} of the dictionary is beyond 64 bits."))?,
+        };
+        prev = Some(key);
+        keys.push(key);
+    }
+    if !bytes.is_empty() {
+        return Err(format!(
+            "The value has {} bytes after its end.",
+            bytes.len()
+        ));
+    }
+    Ok(keys)
+}
+
+pub fn read(bytes: &[u8]) -> Result<Activity, String> {
+    let view = DaysView::parse_payload(bytes)?;
+    let keys = match view.dense {
+        true => Vec::new(),
+        false => read_keys(view.keys, view.nkeys)?,
+    };
+    let mut days = BTreeMap::new();
+    let mut all = RoaringBitmap::new();
+    for entry in &view.days {
+        let ids = view.bitmap(entry)?;
+        // The portable format has fields readers ignore (container offsets): only a value
+        // written back byte for byte is canonical.
+        let mut again = Vec::with_capacity(entry.bytes.len());
+        let _ = ids.serialize_into(&mut again);
+        if again != entry.bytes {
+            return Err(format!(
+                "The bitmap of day {} is not in canonical form.",
+                calendar::format(entry.day)
+            ));
+        }
+        all |= &ids;
+        days.insert(entry.day, ids);
+    }
+    if view.dense {
+        if all.max().map_or(0, |m| u64::from(m) + 1) != view.nkeys {
+            return Err("A dense summary's key bound is not its largest key + 1.".to_string());
+        }
+    } else {
+        if all.len() != keys.len() as u64 {
+            return Err(format!(
+                "The dictionary holds {} keys but {} are active on some day.",
+                keys.len(),
+                all.len()
+            ));
+        }
+        let in_range = |k: &u64| (0..DENSE_LIMIT).contains(&signed(*k));
+        if view.kind == KeyKind::Bigint
+            && keys.first().is_none_or(in_range)
+            && keys.last().is_none_or(in_range)
+        {
+            return Err(format!(
+                "Bigint keys all from 0 to {} are stored in dense form.",
+                DENSE_LIMIT - 1
+            ));
+        }
+    }
+    Ok(Activity {
+        kind: view.kind,
+        keys,
+        sorted: true,
+        days,
+        dense: view.dense,
+        ..Activity::default()
+    })
+}
+
+/// `{"version":1,"keys":"bigint","days":{"2025-03-01":[1,2],...}}`: per day, its keys in
+/// ascending order (text and uuid keys as their signed 64-bit hash).
+pub fn to_text(a: &Activity) -> String {
+    let (keys, days): (Cow<[u64]>, _) = a.canonical();
+    let mut out = format!(
+        "{{\"version\":{},\"keys\":\"{}\",\"days\":{{",
+        Activity::VERSION,
+        a.kind.name()
+    );
+    for (i, (day, ids)) in days.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("\"{}\":[", calendar::format(*day)));
+        for (j, id) in ids.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&a.key_of(&keys, id).to_string());
+        }
+        out.push(']');
+    }
+    out.push_str("}}");
+    out
+}
+
+const TEXT_HINT: &str = "Write an activity_summary as {\"version\":1,\"keys\":\"bigint\",\"days\":\
+     {\"2025-03-01\":[1,2]}} (keys \"bigint\", \"text\" or \"uuid\"; each day a non-empty array \
+     of bigints).";
+
+pub fn from_text(text: &str) -> KpiResult<Activity> {
+    let read = || -> Result<Activity, String> {
+        let object = Object::parse(text, &["version", "keys", "days"], Activity::VERSION)?;
+        let kind = match object.value("keys")? {
+            Value::String(s) => KeyKind::from_name(s),
+            _ => None,
+        }
+        .ok_or("\"keys\" must be \"bigint\", \"text\" or \"uuid\".")?;
+        let Value::Object(days) = object.value("days")? else {
+            return Err("\"days\" is not a JSON object.".to_string());
+        };
+        let mut a = Activity {
+            kind,
+            sorted: true,
+            dense: kind == KeyKind::Bigint,
+            ..Activity::default()
+        };
+        read_days(&mut a, kind, days)?;
+        Ok(a)
+    };
+    read().map_err(|why| bad_text(Activity::TYPE_NAME, text, why, TEXT_HINT))
+}
+
+fn read_days(a: &mut Activity, kind: KeyKind, days: &Map<String, Value>) -> Result<(), String> {
+    for (date, keys) in days {
+        let day = calendar::parse(date).ok_or_else(|| {
+            format!(
+                "Day \"{}\" is not a date written YYYY-MM-DD.",
+                crate::kpi::text::echo(date)
+            )
+        })?;
+        let Value::Array(keys) = keys else {
+            return Err(format!("Day {date} is not an array of keys."));
+        };
+        if keys.is_empty() {
+            return Err(format!("Day {date} has no keys."));
+        }
+        for key in keys {
+            let key = whole_number(key, &format!("A key of day {date}"))?;
+            a.add(kind, day, sortable(key)).map_err(|e| e.detail)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::engagement::tests::build;
+    use crate::kpi::error::ErrorKind;
+
+    #[test]
+    fn text_form() {
+        let a = build(KeyKind::Bigint, &[(9191, 5), (9191, -3), (9192, 5)]);
+        assert_eq!(
+            a.to_text(),
+            r#"{"version":1,"keys":"bigint","days":{"2025-03-01":[-3,5],"2025-03-02":[5]}}"#
+        );
+        for bad in [
+            r#"{"version":1,"keys":"int","days":{}}"#,
+            r#"{"version":1,"keys":"bigint","days":{"2025-02-30":[1]}}"#,
+            r#"{"version":1,"keys":"bigint","days":{"2025-02-03":[]}}"#,
+            r#"{"version":1,"keys":"bigint","days":{"2025-02-03":[1.5]}}"#,
+            r#"{"version":1,"keys":"bigint","days":[]}"#,
+        ] {
+            assert_eq!(
+                Activity::from_text(bad).unwrap_err().kind,
+                ErrorKind::BadText,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn binary_checks() {
+        let a = build(KeyKind::Text, &[(1, i64::MIN), (1, i64::MAX), (2, 0)]);
+        let bytes = a.to_binary();
+        assert_eq!(Activity::from_binary(&bytes).unwrap(), a);
+        for cut in 0..bytes.len() {
+            assert!(Activity::from_binary(&bytes[..cut]).is_err(), "cut {cut}");
+        }
+        let mut extra = bytes.clone();
+        extra.push(0);
+        assert!(Activity::from_binary(&extra).is_err());
+        // Every single-byte corruption is either refused or still a valid, canonical value.
+        for i in 1..bytes.len() {
+            for x in [1u8, 0x80, 0xff] {
+                let mut b = bytes.clone();
+                b[i] ^= x;
+                if let Ok(v) = Activity::from_binary(&b) {
+                    assert_eq!(v.to_binary(), b, "byte {i}");
+                }
+            }
+        }
+    }
+}

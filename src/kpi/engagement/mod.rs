@@ -1,0 +1,506 @@
+//! Engagement: `activity_summary`, the exact set of keys (users, accounts) active on each local
+//! day, and what is read from it (DAU/WAU/MAU, stickiness, lifecycle, retention).
+//!
+//! # Representation
+//! Keys are 64-bit (a bigint, or a 64-bit hash of a text or uuid). The summary keeps a
+//! dictionary of every key it has seen and, per day, a Roaring bitmap of 32-bit *ids* into
+//! that dictionary. Roaring over the raw 64-bit keys (`RoaringTreemap`) is compact only when
+//! keys are small dense integers: hashed keys, UUIDs and snowflake ids scatter one key per
+//! 2^32 bucket, a separate bitmap each, day after day. With ids, a day is a dense bitmap
+//! whatever the keys look like, at the price of the dictionary, stored once (8 bytes or less
+//! per key, delta-coded). Dense ids also let rolling windows count users with a plain array.
+//!
+//! Bigint keys from 0 to [`DENSE_LIMIT`] - 1, the common case of serial ids, skip the
+//! dictionary: ids are the keys ([`Activity::dense`]), and rollups are bitmap unions only.
+//!
+//! # Canonical form
+//! Stored and serialized, ids are the ranks of the keys in ascending order, the dictionary
+//! holds exactly the keys active on some day, and bitmaps use no run containers (the portable
+//! Roaring format then has one encoding per set). While an aggregate runs, ids are given in
+//! arrival order and ranks are assigned when the value is written.
+
+pub mod calendar;
+pub mod format;
+pub mod report;
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use roaring::RoaringBitmap;
+
+use super::error::{ErrorKind, KpiError, KpiResult};
+use calendar::{DATE_MAX, DATE_MIN};
+
+/// What the keys of a summary are; summaries of different kinds cannot be merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyKind {
+    /// Not known yet: an empty state.
+    #[default]
+    Unknown = 0,
+    Bigint = 1,
+    /// `hashtextextended(key, 0)`.
+    Text = 2,
+    /// `uuid_hash_extended(key, 0)`.
+    Uuid = 3,
+}
+
+impl KeyKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::Unknown => "unknown",
+            KeyKind::Bigint => "bigint",
+            KeyKind::Text => "text",
+            KeyKind::Uuid => "uuid",
+        }
+    }
+
+    pub fn from_u8(v: u8) -> Option<KeyKind> {
+        [
+            KeyKind::Unknown,
+            KeyKind::Bigint,
+            KeyKind::Text,
+            KeyKind::Uuid,
+        ]
+        .get(usize::from(v))
+        .copied()
+    }
+
+    pub fn from_name(name: &str) -> Option<KeyKind> {
+        [KeyKind::Bigint, KeyKind::Text, KeyKind::Uuid]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
+/// A key as a bigint, mapped to an unsigned number with the same order.
+#[inline]
+pub fn sortable(key: i64) -> u64 {
+    (key as u64) ^ (1 << 63)
+}
+
+/// Inverse of [`sortable`].
+#[inline]
+pub fn signed(key: u64) -> i64 {
+    (key ^ (1 << 63)) as i64
+}
+
+/// A multiply-xorshift hasher for the key index: keys are already spread (hashes) or small
+/// integers, which the multiply spreads.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, x: u64) {
+        let h = (x ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
+type KeyIndex = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
+/// Bigint keys from 0 to `DENSE_LIMIT - 1` (the usual serial user and account ids) are their
+/// own ids: such a summary has no dictionary, a rollup is bitmap unions only, and per-user
+/// counters are arrays of at most this size.
+pub const DENSE_LIMIT: i64 = 1 << 24;
+
+/// The largest number of distinct keys a summary holds (ids are 32-bit).
+pub const MAX_KEYS: usize = 1 << 32;
+
+/// The keys active on each day.
+#[derive(Debug, Default, Clone)]
+pub struct Activity {
+    pub(crate) kind: KeyKind,
+    /// Key (as [`sortable`]) of each id.
+    pub(crate) keys: Vec<u64>,
+    /// Id of each key; complete when `indexed`.
+    index: KeyIndex,
+    indexed: bool,
+    /// Whether `keys` is strictly ascending, so that ids are already ranks.
+    pub(crate) sorted: bool,
+    /// Ids active per day (PostgreSQL `date`); no empty bitmap.
+    pub(crate) days: BTreeMap<i32, RoaringBitmap>,
+    /// Bigint keys, all in 0..[`DENSE_LIMIT`]: ids are the keys and `keys` is empty. A bigint
+    /// summary is dense exactly when all its keys are in that range (canonical form).
+    pub(crate) dense: bool,
+}
+
+impl PartialEq for Activity {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind
+            && self.dense == other.dense
+            && self.canonical() == other.canonical()
+    }
+}
+
+impl Activity {
+    /// Records `key` (as [`sortable`]) active on `day`.
+    #[inline]
+    pub fn add(&mut self, kind: KeyKind, day: i32, key: u64) -> KpiResult<()> {
+        if self.kind != kind {
+            self.set_kind(kind)?;
+        }
+        let id = match signed(key) {
+            v if self.dense && (0..DENSE_LIMIT).contains(&v) => v as u32,
+            _ => {
+                if self.dense {
+                    self.undense();
+                }
+                self.id_of(key)?
+            }
+        };
+        self.days.entry(day).or_default().insert(id);
+        Ok(())
+    }
+
+    /// Leaves the dense form (a key outside 0..DENSE_LIMIT arrived): the dictionary is the
+    /// keys seen so far, ids their ranks.
+    #[cold]
+    pub(crate) fn undense(&mut self) {
+        let mut all = RoaringBitmap::new();
+        for ids in self.days.values() {
+            all |= ids;
+        }
+        self.keys = all.iter().map(|v| sortable(i64::from(v))).collect();
+        for ids in self.days.values_mut() {
+            let ranks = ids.iter().map(|v| (all.rank(v) - 1) as u32);
+            *ids = RoaringBitmap::from_sorted_iter(ranks).unwrap_or_default();
+        }
+        self.dense = false;
+        self.sorted = true;
+        self.indexed = false;
+        self.index.clear();
+    }
+
+    /// The key of `id`, given the canonical dictionary.
+    pub(crate) fn key_of(&self, keys: &[u64], id: u32) -> i64 {
+        if self.dense {
+            i64::from(id)
+        } else {
+            signed(keys[id as usize])
+        }
+    }
+
+    #[cold]
+    fn set_kind(&mut self, kind: KeyKind) -> KpiResult<()> {
+        if self.kind != KeyKind::Unknown {
+            return Err(mixed_kinds(self.kind, kind));
+        }
+        self.kind = kind;
+        if self.keys.is_empty() {
+            self.sorted = true;
+            self.dense = kind == KeyKind::Bigint && self.days.is_empty();
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn id_of(&mut self, key: u64) -> KpiResult<u32> {
+        if !self.indexed {
+            self.build_index();
+        }
+        let next = self.keys.len();
+        if let Some(id) = self.index.get(&key) {
+            return Ok(*id);
+        }
+        if next >= MAX_KEYS {
+            return Err(too_many_keys());
+        }
+        if self.keys.last().is_some_and(|last| *last >= key) {
+            self.sorted = false;
+        }
+        self.keys.push(key);
+        self.index.insert(key, next as u32);
+        Ok(next as u32)
+    }
+
+    #[cold]
+    fn build_index(&mut self) {
+        self.index = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(id, k)| (*k, id as u32))
+            .collect();
+        self.indexed = true;
+    }
+
+    /// The kind, ranks and bitmaps of the canonical form: `(keys ascending, days)`, borrowing
+    /// when ids already are ranks.
+    pub(crate) fn canonical(
+        &self,
+    ) -> (
+        std::borrow::Cow<'_, [u64]>,
+        std::borrow::Cow<'_, BTreeMap<i32, RoaringBitmap>>,
+    ) {
+        use std::borrow::Cow;
+        if self.sorted {
+            return (Cow::Borrowed(&self.keys), Cow::Borrowed(&self.days));
+        }
+        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
+        order.sort_unstable_by_key(|id| self.keys[*id as usize]);
+        let mut rank = vec![0u32; order.len()];
+        for (r, id) in order.iter().enumerate() {
+            rank[*id as usize] = r as u32;
+        }
+        let keys = order.iter().map(|id| self.keys[*id as usize]).collect();
+        let days = self
+            .days
+            .iter()
+            .map(|(day, ids)| (*day, remap(ids, &rank)))
+            .collect();
+        (Cow::Owned(keys), Cow::Owned(days))
+    }
+}
+
+/// `ids` through `map` (ids to new ids).
+fn remap(ids: &RoaringBitmap, map: &[u32]) -> RoaringBitmap {
+    let mut monotone = true;
+    let mut last = None;
+    let mut out: Vec<u32> = Vec::with_capacity(ids.len() as usize);
+    for id in ids {
+        let new = map[id as usize];
+        monotone &= last.is_none_or(|l| l < new);
+        last = Some(new);
+        out.push(new);
+    }
+    if !monotone {
+        out.sort_unstable();
+    }
+    // Sorted and distinct (map is injective), so this cannot fail.
+    RoaringBitmap::from_sorted_iter(out).unwrap_or_default()
+}
+
+#[cold]
+fn mixed_kinds(a: KeyKind, b: KeyKind) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::InvalidParameter,
+        format!(
+            "cannot merge an activity_summary of {} keys with one of {} keys",
+            a.name(),
+            b.name()
+        ),
+        "A summary built from bigint keys counts different identities than one built from text \
+         or uuid keys (stored as 64-bit hashes).",
+        "Build every summary of a rollup from the same key column type.",
+    )
+}
+
+#[cold]
+fn too_many_keys() -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::OutOfRange,
+        "activity_summary is out of range",
+        format!("A summary holds at most {MAX_KEYS} distinct keys."),
+        "Aggregate smaller groups (for example per month or per tenant).",
+    )
+}
+
+impl crate::kpi::summary::Summary for Activity {
+    const TYPE_NAME: &'static str = "activity_summary";
+    const VERSION: u8 = 1;
+
+    fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        if other.days.is_empty() {
+            return Ok(());
+        }
+        if self.kind != other.kind {
+            self.set_kind(other.kind)?;
+        }
+        if self.days.is_empty() {
+            *self = Activity {
+                kind: other.kind,
+                keys: other.keys.clone(),
+                index: KeyIndex::default(),
+                indexed: false,
+                sorted: other.sorted,
+                days: other.days.clone(),
+                dense: other.dense,
+            };
+            return Ok(());
+        }
+        if self.dense && other.dense {
+            for (day, ids) in &other.days {
+                *self.days.entry(*day).or_default() |= ids;
+            }
+            return Ok(());
+        }
+        if self.dense {
+            self.undense();
+        }
+        let converted;
+        let other = if other.dense {
+            let mut copy = other.clone();
+            copy.undense();
+            converted = copy;
+            &converted
+        } else {
+            other
+        };
+        let map = other
+            .keys
+            .iter()
+            .map(|k| self.id_of(*k))
+            .collect::<KpiResult<Vec<u32>>>()?;
+        let identity = map.iter().enumerate().all(|(i, id)| i as u32 == *id);
+        for (day, ids) in &other.days {
+            let target = self.days.entry(*day).or_default();
+            if identity {
+                *target |= ids;
+            } else {
+                *target |= remap(ids, &map);
+            }
+        }
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.days.is_empty()
+    }
+
+    fn write_payload(&self, out: &mut Vec<u8>) {
+        format::write(self, out)
+    }
+
+    fn read_payload(bytes: &[u8]) -> Result<Self, String> {
+        format::read(bytes)
+    }
+
+    fn to_text(&self) -> String {
+        format::to_text(self)
+    }
+
+    fn from_text(text: &str) -> KpiResult<Self> {
+        format::from_text(text)
+    }
+
+    /// Cheap checks, run after every merge: known kind, days in range, no empty day, every id
+    /// in the dictionary.
+    fn validate(&self) -> Result<(), String> {
+        if self.kind == KeyKind::Unknown && !self.days.is_empty() {
+            return Err("The summary has days but no key type.".to_string());
+        }
+        if self.dense && (self.kind != KeyKind::Bigint || !self.keys.is_empty()) {
+            return Err("A dense summary must have bigint keys and no dictionary.".to_string());
+        }
+        let limit = if self.dense {
+            DENSE_LIMIT as usize
+        } else {
+            self.keys.len()
+        };
+        if self.keys.len() > MAX_KEYS {
+            return Err(format!("The summary holds more than {MAX_KEYS} keys."));
+        }
+        for (day, ids) in &self.days {
+            if !(DATE_MIN..=DATE_MAX).contains(day) {
+                return Err(format!("Day {day} is outside the range of dates."));
+            }
+            match ids.max() {
+                None => return Err(format!("Day {} has no keys.", calendar::format(*day))),
+                Some(max) if max as usize >= limit => {
+                    return Err(format!(
+                        "Day {} refers to key {max} of a dictionary of {limit}.",
+                        calendar::format(*day),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::summary::Summary;
+
+    pub(crate) fn build(kind: KeyKind, rows: &[(i32, i64)]) -> Activity {
+        let mut a = Activity::default();
+        for (day, key) in rows {
+            a.add(kind, *day, sortable(*key)).unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn merge_is_union_and_canonical() {
+        let rows: Vec<(i32, i64)> = (0..5000)
+            .map(|i| ((i % 7) as i32, (i * 7919 % 3001) - 1500))
+            .collect();
+        let one = build(KeyKind::Bigint, &rows);
+        let mut parts = Activity::default();
+        for chunk in rows.chunks(333).rev() {
+            parts.merge_checked(&build(KeyKind::Bigint, chunk)).unwrap();
+        }
+        assert_eq!(one.to_binary(), parts.to_binary());
+        let back = Activity::from_binary(&one.to_binary()).unwrap();
+        assert!(back.sorted);
+        assert_eq!(back.to_binary(), one.to_binary());
+        assert_eq!(back, one);
+        assert_eq!(Activity::from_text(&one.to_text()).unwrap(), one);
+        let total: u64 = one.days.values().map(|b| b.len()).sum();
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &rows {
+            seen.insert(*r);
+        }
+        assert_eq!(total, seen.len() as u64);
+    }
+
+    #[test]
+    fn dense_and_dictionary_forms() {
+        let small: Vec<(i32, i64)> = (0..3000)
+            .map(|i| ((i % 5) as i32, (i * 31) % 2000))
+            .collect();
+        let a = build(KeyKind::Bigint, &small);
+        assert!(a.dense && a.keys.is_empty());
+        let bytes = a.to_binary();
+        assert_eq!(bytes[1], format::DENSE_KIND);
+        assert_eq!(Activity::from_binary(&bytes).unwrap(), a);
+        assert_eq!(
+            Activity::from_text(&a.to_text()).unwrap().to_binary(),
+            bytes
+        );
+        // One key out of range: the dictionary form, whichever side it arrives on.
+        let mut rows = small.clone();
+        rows.push((2, -7));
+        let one = build(KeyKind::Bigint, &rows);
+        assert!(!one.dense);
+        let mut left = a.clone();
+        left.merge_checked(&build(KeyKind::Bigint, &[(2, -7)]))
+            .unwrap();
+        let mut right = build(KeyKind::Bigint, &[(2, -7)]);
+        right.merge_checked(&a).unwrap();
+        assert_eq!(left.to_binary(), one.to_binary());
+        assert_eq!(right.to_binary(), one.to_binary());
+        let mut late = a.clone();
+        late.add(KeyKind::Bigint, 2, sortable(-7)).unwrap();
+        assert_eq!(late.to_binary(), one.to_binary());
+        // The dictionary form of keys that are all in range is not canonical.
+        let mut undensed = a.clone();
+        undensed.undense();
+        assert!(Activity::from_binary(&undensed.to_binary()).is_err());
+    }
+
+    #[test]
+    fn kinds_do_not_mix() {
+        let mut a = build(KeyKind::Bigint, &[(1, 1)]);
+        let b = build(KeyKind::Text, &[(1, 1)]);
+        assert_eq!(
+            a.merge_checked(&b).unwrap_err().kind,
+            ErrorKind::InvalidParameter
+        );
+        assert_eq!(
+            a.add(KeyKind::Uuid, 1, 1).unwrap_err().kind,
+            ErrorKind::InvalidParameter
+        );
+    }
+}

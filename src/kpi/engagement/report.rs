@@ -1,0 +1,440 @@
+//! What is read from a stored `activity_summary`: exact distinct counts over days, rolling
+//! windows, stickiness, the active-days distribution, lifecycle and cohort retention.
+//!
+//! Every function works on a [`DaysView`] and decodes only the bitmaps of the days it needs;
+//! ids are dense (ranks in the dictionary), so per-user counters are plain arrays.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use roaring::RoaringBitmap;
+
+use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
+use super::format::{DayEntry, DaysView};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+
+#[cold]
+fn corrupt(why: String) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::BadBinary,
+        "invalid binary activity_summary value",
+        why,
+        "The value is corrupt; recompute it from the raw events.",
+    )
+}
+
+fn decode(view: &DaysView, entry: &DayEntry) -> KpiResult<RoaringBitmap> {
+    view.bitmap(entry).map_err(corrupt)
+}
+
+fn show(date: i32) -> String {
+    match date {
+        DATE_NOBEGIN => "-infinity".to_string(),
+        DATE_NOEND => "infinity".to_string(),
+        d => calendar::format(d),
+    }
+}
+
+fn check_range(from: i32, to: i32) -> KpiResult<()> {
+    if from > to {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!("from_day {} is after to_day {}", show(from), show(to)),
+            "A range of days runs from its first day to its last, both included.",
+            "Swap the two dates.",
+        ));
+    }
+    Ok(())
+}
+
+fn check_finite(what: &str, date: i32) -> KpiResult<()> {
+    if date == DATE_NOBEGIN || date == DATE_NOEND {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!("{what} {} is not a day", show(date)),
+            format!("The {what} must be a finite date, as it sets a number of days."),
+            "Pass a calendar date.",
+        ));
+    }
+    Ok(())
+}
+
+/// Users active on `day`: read from the day's header, no bitmap decoded.
+pub fn dau(view: &DaysView, day: i32) -> i64 {
+    view.range(day.into(), day.into())
+        .first()
+        .map_or(0, |e| e.users as i64)
+}
+
+fn union(view: &DaysView, from: i64, to: i64) -> KpiResult<RoaringBitmap> {
+    let mut all = RoaringBitmap::new();
+    for entry in view.range(from, to) {
+        all |= decode(view, entry)?;
+    }
+    Ok(all)
+}
+
+/// Distinct users active in the `days` days ending on `day`.
+pub fn trailing(view: &DaysView, day: i32, days: i64) -> KpiResult<i64> {
+    let to = i64::from(day);
+    Ok(union(view, to - days + 1, to)?.len() as i64)
+}
+
+/// Distinct users active from `from` to `to`, both included.
+pub fn active_users(view: &DaysView, from: i32, to: i32) -> KpiResult<i64> {
+    check_range(from, to)?;
+    Ok(union(view, from.into(), to.into())?.len() as i64)
+}
+
+/// Average daily users over the range (every calendar day, active or not) / distinct users
+/// of the range, x 100; `None` when nobody was active.
+pub fn stickiness(view: &DaysView, from: i32, to: i32) -> KpiResult<Option<f64>> {
+    check_range(from, to)?;
+    check_finite("from_day", from)?;
+    check_finite("to_day", to)?;
+    sticky(view, from.into(), to.into())
+}
+
+/// [`stickiness`] over the calendar month holding `month`.
+pub fn stickiness_month(view: &DaysView, month: i32) -> KpiResult<Option<f64>> {
+    check_finite("month", month)?;
+    let (from, to) = calendar::month_of(month);
+    sticky(view, from, to)
+}
+
+fn sticky(view: &DaysView, from: i64, to: i64) -> KpiResult<Option<f64>> {
+    let distinct = union(view, from, to)?.len();
+    if distinct == 0 {
+        return Ok(None);
+    }
+    let user_days: u64 = view.range(from, to).iter().map(|e| e.users).sum();
+    let average = user_days as f64 / (to - from + 1) as f64;
+    Ok(Some(100.0 * average / distinct as f64))
+}
+
+/// For k = 1, 2, ...: how many users were active on exactly k days of the range. The range is
+/// first clipped to the summary's first..last active day (nobody can be active outside it),
+/// and k runs to the clipped range's length.
+pub fn active_days(
+    view: &DaysView,
+    from: i32,
+    to: i32,
+    mut emit: impl FnMut(i32, i64),
+) -> KpiResult<()> {
+    check_range(from, to)?;
+    let (Some(first), Some(last)) = (view.days.first(), view.days.last()) else {
+        return Ok(());
+    };
+    let lo = from.max(first.day);
+    let hi = to.min(last.day);
+    if lo > hi {
+        return Ok(());
+    }
+    let mut counts = vec![0u32; view.nkeys as usize];
+    for entry in view.range(lo.into(), hi.into()) {
+        for id in decode(view, entry)? {
+            counts[id as usize] += 1;
+        }
+    }
+    let span = (hi - lo) as usize + 1;
+    let mut histogram = vec![0i64; span + 1];
+    for c in counts {
+        histogram[c as usize] += 1;
+    }
+    for (k, users) in histogram.iter().enumerate().skip(1) {
+        emit(k as i32, *users);
+    }
+    Ok(())
+}
+
+/// One row of `daily_activity_kpis()`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DailyRow {
+    pub day: i32,
+    pub dau: i64,
+    pub wau: i64,
+    pub mau: i64,
+    /// DAU / MAU x 100 (PostHog's point-in-time stickiness).
+    pub stickiness: Option<f64>,
+}
+
+/// Users active in a sliding window of days, kept incrementally: a day entering adds 1 to
+/// each of its users' counters, a day leaving takes 1 away; distinct = counters above zero.
+struct Window {
+    counts: Vec<u8>,
+    distinct: i64,
+}
+
+impl Window {
+    fn new(nkeys: u64) -> Window {
+        Window {
+            counts: vec![0; nkeys as usize],
+            distinct: 0,
+        }
+    }
+    fn enter(&mut self, ids: &RoaringBitmap) {
+        for id in ids {
+            let c = &mut self.counts[id as usize];
+            self.distinct += i64::from(*c == 0);
+            *c += 1;
+        }
+    }
+    fn leave(&mut self, ids: &RoaringBitmap) {
+        for id in ids {
+            let c = &mut self.counts[id as usize];
+            *c -= 1;
+            self.distinct -= i64::from(*c == 0);
+        }
+    }
+}
+
+/// DAU, WAU (7 days ending on the day), MAU (30 days) and DAU/MAU for every day from the
+/// summary's first to its last active day, each bitmap decoded once.
+pub fn daily_kpis(view: &DaysView, mut emit: impl FnMut(DailyRow)) -> KpiResult<()> {
+    let (Some(first), Some(last)) = (view.days.first(), view.days.last()) else {
+        return Ok(());
+    };
+    let (mut week, mut month) = (Window::new(view.nkeys), Window::new(view.nkeys));
+    let mut recent: VecDeque<(i64, RoaringBitmap)> = VecDeque::with_capacity(31);
+    let mut next = view.days.iter().peekable();
+    for day in i64::from(first.day)..=i64::from(last.day) {
+        let mut dau = 0;
+        if let Some(entry) = next.next_if(|e| i64::from(e.day) == day) {
+            let ids = decode(view, entry)?;
+            week.enter(&ids);
+            month.enter(&ids);
+            dau = entry.users as i64;
+            recent.push_back((day, ids));
+        }
+        if let Some((_, ids)) = recent.iter().find(|(d, _)| *d == day - 7) {
+            week.leave(ids);
+        }
+        while recent.front().is_some_and(|(d, _)| *d <= day - 30) {
+            if let Some((_, ids)) = recent.pop_front() {
+                month.leave(&ids);
+            }
+        }
+        emit(DailyRow {
+            day: day as i32,
+            dau,
+            wau: week.distinct,
+            mau: month.distinct,
+            stickiness: (month.distinct > 0).then(|| 100.0 * dau as f64 / month.distinct as f64),
+        });
+    }
+    Ok(())
+}
+
+/// The users active in each period that has any, by period number.
+fn periods(view: &DaysView, grain: Grain) -> KpiResult<BTreeMap<i64, RoaringBitmap>> {
+    let mut out: BTreeMap<i64, RoaringBitmap> = BTreeMap::new();
+    for entry in &view.days {
+        let ids = decode(view, entry)?;
+        *out.entry(grain.index(entry.day.into())).or_default() |= ids;
+    }
+    Ok(out)
+}
+
+/// One row of `lifecycle()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleRow {
+    pub period: i32,
+    pub new_users: i64,
+    pub returning_users: i64,
+    pub resurrecting_users: i64,
+    pub dormant_users: i64,
+}
+
+/// PostHog's lifecycle per period, from the first active period (or `report_from`'s period,
+/// the earlier ones then serving as history only) to the last active period, none skipped.
+pub fn lifecycle(
+    view: &DaysView,
+    grain: Grain,
+    report_from: Option<i32>,
+    mut emit: impl FnMut(LifecycleRow),
+) -> KpiResult<()> {
+    if let Some(from) = report_from {
+        check_finite("report_from", from)?;
+    }
+    let periods = periods(view, grain)?;
+    let (Some(first), Some(last)) = (periods.keys().next(), periods.keys().next_back()) else {
+        return Ok(());
+    };
+    let start = report_from.map_or(*first, |d| grain.index(d.into()).max(*first));
+    let empty = RoaringBitmap::new();
+    let mut seen = RoaringBitmap::new();
+    let mut prev = &empty;
+    for index in *first..=*last {
+        let now = periods.get(&index).unwrap_or(&empty);
+        if index >= start {
+            let new_users = now.len() - now.intersection_len(&seen);
+            let returning = now.intersection_len(prev);
+            emit(LifecycleRow {
+                period: grain.start(index) as i32,
+                new_users: new_users as i64,
+                returning_users: returning as i64,
+                resurrecting_users: (now.len() - new_users - returning) as i64,
+                dormant_users: (prev.len() - returning) as i64,
+            });
+        }
+        seen |= now;
+        prev = now;
+    }
+    Ok(())
+}
+
+/// One row of `retention()`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetentionRow {
+    pub cohort: i32,
+    pub period_number: i32,
+    pub cohort_size: i64,
+    pub retained: i64,
+    pub retention_percent: f64,
+}
+
+/// Cohorts by first active period; for n = 0..=`periods`, the cohort's users active in period
+/// cohort + n. Periods after the summary's last active period are not reported (unknown yet).
+pub fn retention(
+    view: &DaysView,
+    grain: Grain,
+    periods: i32,
+    mut emit: impl FnMut(RetentionRow),
+) -> KpiResult<()> {
+    if periods < 0 {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!("periods {periods} is negative"),
+            "Retention is reported for periods 0 (the cohort's own) to periods after it.",
+            "Pass 0 or more.",
+        ));
+    }
+    let active = self::periods(view, grain)?;
+    let Some(last) = active.keys().next_back().copied() else {
+        return Ok(());
+    };
+    let mut seen = RoaringBitmap::new();
+    for (index, now) in &active {
+        let cohort = now - &seen;
+        seen |= now;
+        if cohort.is_empty() {
+            continue;
+        }
+        let size = cohort.len();
+        for n in 0..=i64::from(periods) {
+            if index + n > last {
+                break;
+            }
+            let retained = match active.get(&(index + n)) {
+                Some(later) => cohort.intersection_len(later),
+                None => 0,
+            };
+            emit(RetentionRow {
+                cohort: grain.start(*index) as i32,
+                period_number: n as i32,
+                cohort_size: size as i64,
+                retained: retained as i64,
+                retention_percent: 100.0 * retained as f64 / size as f64,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::engagement::tests::build;
+    use crate::kpi::engagement::KeyKind;
+    use crate::kpi::summary::Summary;
+
+    fn with_view<R>(rows: &[(i32, i64)], f: impl FnOnce(&DaysView) -> R) -> R {
+        let bytes = build(KeyKind::Bigint, rows).to_binary();
+        let view = DaysView::parse_payload(&bytes[1..]).unwrap();
+        f(&view)
+    }
+
+    #[test]
+    fn windows_match_brute_force() {
+        let rows: Vec<(i32, i64)> = (0..4000i64)
+            .map(|i| (((i * 37) % 90) as i32 * ((i % 3) as i32), (i * 7919) % 211))
+            .collect();
+        with_view(&rows, |v| {
+            let mut out = vec![];
+            daily_kpis(v, |r| out.push(r)).unwrap();
+            assert_eq!(out.len(), 179);
+            for r in &out {
+                let count = |lo: i32| {
+                    let mut s: Vec<i64> = rows
+                        .iter()
+                        .filter(|(d, _)| (lo..=r.day).contains(d))
+                        .map(|x| x.1)
+                        .collect();
+                    s.sort();
+                    s.dedup();
+                    s.len() as i64
+                };
+                assert_eq!(r.dau, count(r.day));
+                assert_eq!(r.wau, count(r.day - 6));
+                assert_eq!(r.mau, count(r.day - 29));
+                assert_eq!(r.dau, dau(v, r.day));
+                assert_eq!(r.mau, trailing(v, r.day, 30).unwrap());
+            }
+        });
+    }
+
+    #[test]
+    fn seed_stickiness() {
+        // 200 users over a 30-day month (June 2025), each active on 15 of its days:
+        // 3000 user-days / 30 days = DAU 100, MAU 200 -> 50.
+        let june = calendar::from_civil(2025, 6, 1) as i32;
+        let rows: Vec<(i32, i64)> = (0..200i64)
+            .flat_map(|u| (0..15).map(move |k| (june + ((u + 2 * k) % 30) as i32, u)))
+            .collect();
+        with_view(&rows, |v| {
+            assert_eq!(stickiness_month(v, june + 10).unwrap(), Some(50.0));
+            assert_eq!(stickiness(v, june, june + 29).unwrap(), Some(50.0));
+            assert_eq!(active_users(v, june, june + 29).unwrap(), 200);
+            let mut hist = vec![];
+            active_days(v, june - 5, june + 100, |k, n| hist.push((k, n))).unwrap();
+            assert_eq!(hist.len(), 30);
+            assert_eq!(hist[14], (15, 200));
+            assert_eq!(stickiness_month(v, june + 40).unwrap(), None);
+            assert!(stickiness(v, june, june - 1).is_err());
+            assert!(stickiness_month(v, DATE_NOEND).is_err());
+        });
+    }
+
+    #[test]
+    fn lifecycle_and_retention_by_hand() {
+        // Days 0, 1, 2: users {1,2}, {2,3}, {1,3}.
+        let rows = [(0, 1), (0, 2), (1, 2), (1, 3), (2, 1), (2, 3)];
+        with_view(&rows, |v| {
+            let mut out = vec![];
+            lifecycle(v, Grain::Day, None, |r| out.push(r)).unwrap();
+            let t: Vec<_> = out
+                .iter()
+                .map(|r| {
+                    (
+                        r.new_users,
+                        r.returning_users,
+                        r.resurrecting_users,
+                        r.dormant_users,
+                    )
+                })
+                .collect();
+            // day 0: 1 and 2 new; day 1: 3 new, 2 returning, 1 dormant; day 2: 1 resurrecting,
+            // 3 returning, 2 dormant.
+            assert_eq!(t, vec![(2, 0, 0, 0), (1, 1, 0, 1), (0, 1, 1, 1)]);
+            let mut ret = vec![];
+            retention(v, Grain::Day, 5, |r| {
+                ret.push((r.cohort, r.period_number, r.retained))
+            })
+            .unwrap();
+            assert_eq!(
+                ret,
+                vec![(0, 0, 2), (0, 1, 1), (0, 2, 1), (1, 0, 1), (1, 1, 1)]
+            );
+            assert!(retention(v, Grain::Day, -1, |_| {}).is_err());
+        });
+    }
+}

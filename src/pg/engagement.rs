@@ -1,0 +1,462 @@
+//! The engagement family in SQL: `activity_summary`, `activity_agg()` and its accessors
+//! (declared in `sql/engagement.sql`; the maths is in `kpi::engagement`).
+
+use std::ffi::c_int;
+
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+
+use super::datum;
+use super::fmgr::OrRaise;
+use super::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, return_f64, return_i64};
+use super::summary::{state_datum, state_mut, summary_type_functions, unchanged};
+use crate::kpi::engagement::calendar::{from_civil, Grain};
+use crate::kpi::engagement::format::DaysView;
+use crate::kpi::engagement::report;
+use crate::kpi::engagement::{sortable, Activity, KeyKind};
+use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::summary::Summary;
+
+summary_type_functions!(Activity {
+    input: csm_activity_summary_in,
+    output: csm_activity_summary_out,
+    receive: csm_activity_summary_recv,
+    send: csm_activity_summary_send,
+    combine: csm_activity_summary_combine,
+    serialize: csm_activity_summary_serialize,
+    deserialize: csm_activity_summary_deserialize,
+    finalize: csm_activity_summary_finalize,
+    rollup: csm_activity_summary_rollup,
+});
+
+unsafe extern "C" {
+    /// `hash_any_extended`: what `hashtextextended(t, 0)` and `uuid_hash_extended(u, 0)` return.
+    fn hash_bytes_extended(k: *const u8, keylen: c_int, seed: u64) -> u64;
+}
+
+unsafe extern "C-unwind" {
+    /// `timezone(text, timestamptz)`, called directly for zones the fast path does not take.
+    fn timestamptz_zone(fcinfo: FunctionCallInfo) -> Datum;
+}
+
+/// The zone of the last row, resolved once per call site (kept in `fn_extra`): a `pg_tz` for
+/// full zone names, or null for abbreviations ('EST', 'CEST'), which go through
+/// `timezone(zone, at)` itself on every row.
+#[repr(C)]
+struct ZoneCache {
+    valid: bool,
+    len: usize,
+    name: [u8; pg_sys::TZ_STRLEN_MAX as usize + 1],
+    tz: *mut pg_sys::pg_tz,
+    spans: [Span; SPANS],
+    next_span: usize,
+}
+
+/// A stretch of time, in Unix seconds `lo..hi`, through which a zone's UTC offset is constant:
+/// most rows then cost a comparison and a division instead of a tz lookup (`timestamp2tm`).
+/// `hi` is the zone's next transition (PostgreSQL's `pg_next_dst_boundary`); `lo` is the
+/// earliest instant seen so far in the stretch, extended down as earlier rows arrive.
+/// Zero-filled memory (a null zone) is an empty span.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct Span {
+    tz: *mut pg_sys::pg_tz,
+    lo: i64,
+    hi: i64,
+    offset_secs: i64,
+}
+
+const SPANS: usize = 8;
+/// Seconds from 1970-01-01 to 2000-01-01, PostgreSQL's timestamp epoch.
+const UNIX_TO_PG_SECS: i64 = 946_684_800;
+
+unsafe fn zone_cache(fcinfo: FunctionCallInfo) -> *mut ZoneCache {
+    unsafe {
+        let flinfo = (*fcinfo).flinfo;
+        if (*flinfo).fn_extra.is_null() {
+            (*flinfo).fn_extra =
+                pg_sys::MemoryContextAllocZero((*flinfo).fn_mcxt, size_of::<ZoneCache>());
+        }
+        (*flinfo).fn_extra.cast()
+    }
+}
+
+#[cold]
+fn unknown_zone(name: &[u8]) -> ! {
+    raise(KpiError::new(
+        ErrorKind::InvalidParameter,
+        format!(
+            "time zone \"{}\" not recognized",
+            crate::kpi::text::echo(&String::from_utf8_lossy(name))
+        ),
+        "The zone is neither a time zone abbreviation nor a name in the time zone database.",
+        "Use a name from pg_timezone_names, such as 'Europe/Paris', or an abbreviation from \
+         pg_timezone_abbrevs.",
+    ))
+}
+
+/// Resolves `name` as `timezone(text, timestamptz)` does: abbreviations first (left to the
+/// slow path), then full zone names; anything else is an error.
+#[cold]
+unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
+    cache.valid = false;
+    cache.tz = std::ptr::null_mut();
+    if name.len() > pg_sys::TZ_STRLEN_MAX as usize || name.contains(&0) {
+        unknown_zone(name);
+    }
+    unsafe {
+        let mut buf = [0u8; pg_sys::TZ_STRLEN_MAX as usize + 1];
+        buf[..name.len()].copy_from_slice(name);
+        let lower =
+            pg_sys::downcase_truncate_identifier(buf.as_ptr().cast(), name.len() as i32, false);
+        let (mut offset, mut abbrev_tz) = (0, std::ptr::null_mut());
+        let kind = pg_sys::DecodeTimezoneAbbrev(0, lower, &mut offset, &mut abbrev_tz) as u32;
+        if ![pg_sys::TZ, pg_sys::DTZ, pg_sys::DYNTZ].contains(&kind) {
+            cache.tz = pg_sys::pg_tzset(buf.as_ptr().cast());
+            if cache.tz.is_null() {
+                unknown_zone(name);
+            }
+        }
+        cache.name = buf;
+    }
+    cache.len = name.len();
+    cache.valid = true;
+}
+
+const USECS_PER_DAY: i64 = 86_400_000_000;
+
+/// The local day (a `date`) of timestamp `at` in the zone of argument `zone_arg`, or in the
+/// session's TimeZone.
+#[inline(always)]
+unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) -> i32 {
+    if at == i64::MIN || at == i64::MAX {
+        raise(KpiError::new(
+            ErrorKind::OutOfRange,
+            format!(
+                "timestamp {} has no local day",
+                if at > 0 { "infinity" } else { "-infinity" }
+            ),
+            "Activity is counted per calendar day; an infinite timestamp falls on none.",
+            "Filter out infinite timestamps.",
+        ));
+    }
+    unsafe {
+        let tz = match zone_arg {
+            None => pg_sys::session_timezone,
+            Some(n) => {
+                let cache = &mut *zone_cache(fcinfo);
+                let name = datum::varlena_bytes(arg(fcinfo, n));
+                if !cache.valid || &cache.name[..cache.len] != name {
+                    resolve(cache, name);
+                }
+                if cache.tz.is_null() {
+                    let local = pg_sys::DirectFunctionCall2Coll(
+                        Some(timestamptz_zone),
+                        pg_sys::InvalidOid,
+                        arg(fcinfo, n),
+                        Datum::from(at),
+                    );
+                    return (local.value() as i64).div_euclid(USECS_PER_DAY) as i32;
+                }
+                cache.tz
+            }
+        };
+        let cache = &mut *zone_cache(fcinfo);
+        let secs = at.div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+        let offset = match cache
+            .spans
+            .iter()
+            .find(|s| s.tz == tz && s.lo <= secs && secs < s.hi)
+        {
+            Some(span) => span.offset_secs,
+            None => match learn_span(cache, tz, secs) {
+                Some(offset) => offset,
+                None => return day_by_fields(at, tz),
+            },
+        };
+        (at + offset * 1_000_000).div_euclid(USECS_PER_DAY) as i32
+    }
+}
+
+/// The offset of `tz` at `secs` and the stretch it holds for, remembered in `cache`.
+#[cold]
+unsafe fn learn_span(cache: &mut ZoneCache, tz: *mut pg_sys::pg_tz, secs: i64) -> Option<i64> {
+    let (mut before, mut before_dst, mut boundary, mut after, mut after_dst) = (0, 0, 0, 0, 0);
+    let found = unsafe {
+        pg_sys::pg_next_dst_boundary(
+            &secs,
+            &mut before,
+            &mut before_dst,
+            &mut boundary,
+            &mut after,
+            &mut after_dst,
+            tz,
+        )
+    };
+    let hi = match found {
+        0 => i64::MAX,
+        1 if boundary > secs => boundary,
+        _ => return None,
+    };
+    let offset = before as i64;
+    if let Some(span) = cache
+        .spans
+        .iter_mut()
+        .find(|s| s.tz == tz && s.hi == hi && s.offset_secs == offset)
+    {
+        span.lo = span.lo.min(secs);
+    } else {
+        cache.spans[cache.next_span % SPANS] = Span {
+            tz,
+            lo: secs,
+            hi,
+            offset_secs: offset,
+        };
+        cache.next_span += 1;
+    }
+    Some(offset)
+}
+
+/// The local date from PostgreSQL's own field conversion (when no span can be learnt).
+#[cold]
+unsafe fn day_by_fields(at: i64, tz: *mut pg_sys::pg_tz) -> i32 {
+    unsafe {
+        let mut tm: pg_sys::pg_tm = std::mem::zeroed();
+        let (mut offset, mut fsec) = (0, 0);
+        if pg_sys::timestamp2tm(
+            at,
+            &mut offset,
+            &mut tm,
+            &mut fsec,
+            std::ptr::null_mut(),
+            tz,
+        ) != 0
+        {
+            raise(KpiError::new(
+                ErrorKind::OutOfRange,
+                "timestamp out of range",
+                "The timestamp has no local date in this time zone.",
+                "Check the timestamps of the events.",
+            ));
+        }
+        from_civil(tm.tm_year.into(), tm.tm_mon as u32, tm.tm_mday as u32) as i32
+    }
+}
+
+/// Transition of `activity_agg(key, at[, zone])`: NULL key, time or zone skip the row.
+#[inline(always)]
+unsafe fn accumulate(
+    fcinfo: FunctionCallInfo,
+    kind: KeyKind,
+    key: unsafe fn(Datum) -> u64,
+) -> Datum {
+    unsafe {
+        let with_zone = (*fcinfo).nargs == 4;
+        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || (with_zone && arg_is_null(fcinfo, 3))
+        {
+            return unchanged(fcinfo);
+        }
+        let day = local_day(
+            fcinfo,
+            arg(fcinfo, 2).value() as i64,
+            with_zone.then_some(3),
+        );
+        let key = key(arg(fcinfo, 1));
+        let state = state_mut::<Activity>(fcinfo, 0);
+        state.add(kind, day, key).or_raise();
+        state_datum(state)
+    }
+}
+
+unsafe fn bigint_key(value: Datum) -> u64 {
+    sortable(value.value() as i64)
+}
+
+unsafe fn text_key(value: Datum) -> u64 {
+    unsafe {
+        let bytes = datum::varlena_bytes(value);
+        sortable(hash_bytes_extended(bytes.as_ptr(), bytes.len() as c_int, 0) as i64)
+    }
+}
+
+unsafe fn uuid_key(value: Datum) -> u64 {
+    unsafe { sortable(hash_bytes_extended(value.cast_mut_ptr::<u8>(), 16, 0) as i64) }
+}
+
+pg_function!(fn csm_activity_accum_int8(fcinfo) {
+    unsafe { accumulate(fcinfo, KeyKind::Bigint, bigint_key) }
+});
+pg_function!(fn csm_activity_accum_text(fcinfo) {
+    unsafe { accumulate(fcinfo, KeyKind::Text, text_key) }
+});
+pg_function!(fn csm_activity_accum_uuid(fcinfo) {
+    unsafe { accumulate(fcinfo, KeyKind::Uuid, uuid_key) }
+});
+
+/// The stored summary in argument 0, its days read (bitmaps decoded later, on demand).
+unsafe fn view<'a>(fcinfo: FunctionCallInfo) -> DaysView<'a> {
+    let bytes = unsafe { datum::varlena_bytes(arg(fcinfo, 0)) };
+    let parsed = match bytes.split_first() {
+        Some((v, payload)) if *v == Activity::VERSION => DaysView::parse_payload(payload),
+        Some((v, _)) => Err(format!("Format version {v} is not supported.")),
+        None => Err("The value is empty.".to_string()),
+    };
+    parsed
+        .map_err(|why| {
+            KpiError::new(
+                ErrorKind::BadBinary,
+                "invalid binary activity_summary value",
+                why,
+                "The value is corrupt or was written by another version; recompute it.",
+            )
+        })
+        .or_raise()
+}
+
+pg_function!(fn csm_activity_dau(fcinfo) {
+    unsafe { return_i64(report::dau(&view(fcinfo), arg_i32(fcinfo, 1))) }
+});
+pg_function!(fn csm_activity_wau(fcinfo) {
+    unsafe { return_i64(report::trailing(&view(fcinfo), arg_i32(fcinfo, 1), 7).or_raise()) }
+});
+pg_function!(fn csm_activity_mau(fcinfo) {
+    unsafe { return_i64(report::trailing(&view(fcinfo), arg_i32(fcinfo, 1), 30).or_raise()) }
+});
+pg_function!(fn csm_activity_active_users(fcinfo) {
+    unsafe {
+        let n = report::active_users(&view(fcinfo), arg_i32(fcinfo, 1), arg_i32(fcinfo, 2));
+        return_i64(n.or_raise())
+    }
+});
+pg_function!(fn csm_activity_stickiness_month(fcinfo) {
+    unsafe {
+        let s = report::stickiness_month(&view(fcinfo), arg_i32(fcinfo, 1)).or_raise();
+        return_f64(fcinfo, s)
+    }
+});
+pg_function!(fn csm_activity_stickiness(fcinfo) {
+    unsafe {
+        let s = report::stickiness(&view(fcinfo), arg_i32(fcinfo, 1), arg_i32(fcinfo, 2));
+        return_f64(fcinfo, s.or_raise())
+    }
+});
+
+/// The result set of a `RETURNS TABLE` function, filled row by row (materialize mode).
+struct Rows {
+    store: *mut pg_sys::Tuplestorestate,
+    desc: pg_sys::TupleDesc,
+}
+
+impl Rows {
+    unsafe fn new(fcinfo: FunctionCallInfo) -> Rows {
+        unsafe {
+            pg_sys::InitMaterializedSRF(fcinfo, 0);
+            let rsinfo = (*fcinfo).resultinfo.cast::<pg_sys::ReturnSetInfo>();
+            Rows {
+                store: (*rsinfo).setResult,
+                desc: (*rsinfo).setDesc,
+            }
+        }
+    }
+
+    fn put<const N: usize>(&self, mut values: [Datum; N], mut nulls: [bool; N]) {
+        unsafe {
+            pg_sys::tuplestore_putvalues(
+                self.store,
+                self.desc,
+                values.as_mut_ptr(),
+                nulls.as_mut_ptr(),
+            )
+        }
+    }
+}
+
+fn int4(v: i32) -> Datum {
+    Datum::from(v as i64 as usize)
+}
+fn int8(v: i64) -> Datum {
+    Datum::from(v as usize)
+}
+fn float8(v: f64) -> Datum {
+    Datum::from(v.to_bits() as usize)
+}
+
+/// The grain in argument `n` (text).
+unsafe fn grain(fcinfo: FunctionCallInfo, n: usize) -> Grain {
+    let bytes = unsafe { datum::varlena_bytes(arg(fcinfo, n)) };
+    Grain::parse(&String::from_utf8_lossy(bytes)).or_raise()
+}
+
+const NO_RESULT: usize = 0;
+
+pg_function!(fn csm_activity_active_days(fcinfo) {
+    unsafe {
+        let view = view(fcinfo);
+        let rows = Rows::new(fcinfo);
+        report::active_days(&view, arg_i32(fcinfo, 1), arg_i32(fcinfo, 2), |k, users| {
+            rows.put([int4(k), int8(users)], [false; 2])
+        })
+        .or_raise();
+        Datum::from(NO_RESULT)
+    }
+});
+
+pg_function!(fn csm_activity_daily_kpis(fcinfo) {
+    unsafe {
+        let view = view(fcinfo);
+        let rows = Rows::new(fcinfo);
+        report::daily_kpis(&view, |r| {
+            rows.put(
+                [int4(r.day), int8(r.dau), int8(r.wau), int8(r.mau), float8(r.stickiness.unwrap_or(0.0))],
+                [false, false, false, false, r.stickiness.is_none()],
+            )
+        })
+        .or_raise();
+        Datum::from(NO_RESULT)
+    }
+});
+
+pg_function!(fn csm_activity_lifecycle(fcinfo) {
+    unsafe {
+        let view = view(fcinfo);
+        let grain = grain(fcinfo, 1);
+        let report_from = ((*fcinfo).nargs == 3).then(|| arg_i32(fcinfo, 2));
+        let rows = Rows::new(fcinfo);
+        report::lifecycle(&view, grain, report_from, |r| {
+            rows.put(
+                [
+                    int4(r.period),
+                    int8(r.new_users),
+                    int8(r.returning_users),
+                    int8(r.resurrecting_users),
+                    int8(r.dormant_users),
+                ],
+                [false; 5],
+            )
+        })
+        .or_raise();
+        Datum::from(NO_RESULT)
+    }
+});
+
+pg_function!(fn csm_activity_retention(fcinfo) {
+    unsafe {
+        let view = view(fcinfo);
+        let grain = grain(fcinfo, 1);
+        let periods = arg_i32(fcinfo, 2);
+        let rows = Rows::new(fcinfo);
+        report::retention(&view, grain, periods, |r| {
+            rows.put(
+                [
+                    int4(r.cohort),
+                    int4(r.period_number),
+                    int8(r.cohort_size),
+                    int8(r.retained),
+                    float8(r.retention_percent),
+                ],
+                [false; 5],
+            )
+        })
+        .or_raise();
+        Datum::from(NO_RESULT)
+    }
+});
