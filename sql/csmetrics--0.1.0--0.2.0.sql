@@ -870,3 +870,177 @@ CREATE AGGREGATE health_score(signal text, amount double precision, weights json
     MFINALFUNC = health_state_score,
     PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- New in 0.2.0: the engagement family (sql/engagement.sql)
+---------------------------------------------------------------------------------------------
+-- csmetrics engagement family (since 0.2.0): activity_summary, the exact set of keys active on
+-- each local day, and DAU/WAU/MAU, stickiness, lifecycle and cohort retention read from it.
+-- The C symbols are defined in src/pg/engagement.rs.
+
+---------------------------------------------------------------------------------------------
+-- activity_summary: per local day, the keys (users, accounts) active that day
+---------------------------------------------------------------------------------------------
+CREATE TYPE activity_summary;
+
+CREATE FUNCTION activity_summary_in(cstring) RETURNS activity_summary
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_out(activity_summary) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_recv(internal) RETURNS activity_summary
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_send(activity_summary) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- STORAGE = extended: a year of a large product is megabytes, stored out of line (TOAST).
+CREATE TYPE activity_summary (
+    INPUT = activity_summary_in,
+    OUTPUT = activity_summary_out,
+    RECEIVE = activity_summary_recv,
+    SEND = activity_summary_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE activity_summary IS
+    'csmetrics: the exact set of keys active on each local day; read with dau(), mau(), lifecycle(), ...';
+
+CREATE FUNCTION activity_summary_eq(activity_summary, activity_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_ne(activity_summary, activity_summary) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_hash(activity_summary) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_hash_extended(activity_summary, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = activity_summary, RIGHTARG = activity_summary,
+    FUNCTION = @extschema@.activity_summary_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = activity_summary, RIGHTARG = activity_summary,
+    FUNCTION = @extschema@.activity_summary_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.activity_summary_ops
+    DEFAULT FOR TYPE activity_summary USING hash AS
+    OPERATOR 1 @extschema@.= (activity_summary, activity_summary),
+    FUNCTION 1 @extschema@.activity_summary_hash(activity_summary),
+    FUNCTION 2 @extschema@.activity_summary_hash_extended(activity_summary, bigint);
+
+---------------------------------------------------------------------------------------------
+-- Aggregate support (state: a Rust value behind `internal`, see src/pg/summary.rs)
+---------------------------------------------------------------------------------------------
+-- Transitions are not strict: the internal state starts NULL; NULL keys, times or zones skip
+-- the row. The zone forms are IMMUTABLE like timezone(text, timestamptz); the others read the
+-- session's TimeZone, hence STABLE.
+CREATE FUNCTION activity_accum(internal, bigint, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, bigint, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION activity_rollup_accum(internal, activity_summary) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_summary_combine(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_summary_serialize(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_deserialize(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_summary_final(internal) RETURNS activity_summary
+    AS 'MODULE_PATHNAME', 'csm_activity_summary_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- No moving mode: removing a key from a day needs to know whether another row of the frame
+-- still has it, which a set cannot tell.
+CREATE AGGREGATE activity_agg(key bigint, at timestamptz, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key bigint, at timestamptz) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamptz, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamptz) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamptz, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamptz) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+-- rollup(activity_summary): the union, day by day (daily summaries -> a month, shards -> all).
+CREATE AGGREGATE rollup(activity_summary) (
+    SFUNC = activity_rollup_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+
+---------------------------------------------------------------------------------------------
+-- Accessors (exact counts)
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION dau(activity activity_summary, day date) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_activity_dau' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION wau(activity activity_summary, day date) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_activity_wau' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mau(activity activity_summary, day date) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_activity_mau' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users(activity activity_summary, from_day date, to_day date) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_activity_active_users' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stickiness(activity activity_summary, month date) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_activity_stickiness_month' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION stickiness(activity activity_summary, from_day date, to_day date)
+    RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_activity_stickiness' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_days(activity activity_summary, from_day date, to_day date)
+    RETURNS TABLE(days integer, users bigint)
+    AS 'MODULE_PATHNAME', 'csm_activity_active_days' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 30;
+CREATE FUNCTION daily_activity_kpis(activity activity_summary)
+    RETURNS TABLE(day date, dau bigint, wau bigint, mau bigint, stickiness double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_daily_kpis' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 365;
+CREATE FUNCTION lifecycle(activity activity_summary, grain text)
+    RETURNS TABLE(period date, new_users bigint, returning_users bigint,
+                  resurrecting_users bigint, dormant_users bigint)
+    AS 'MODULE_PATHNAME', 'csm_activity_lifecycle' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 52;
+CREATE FUNCTION lifecycle(activity activity_summary, grain text, report_from date)
+    RETURNS TABLE(period date, new_users bigint, returning_users bigint,
+                  resurrecting_users bigint, dormant_users bigint)
+    AS 'MODULE_PATHNAME', 'csm_activity_lifecycle' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 52;
+CREATE FUNCTION retention(activity activity_summary, grain text, periods integer)
+    RETURNS TABLE(cohort date, period_number integer, cohort_size bigint, retained bigint,
+                  retention_percent double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_retention' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 100;
