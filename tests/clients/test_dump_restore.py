@@ -9,6 +9,9 @@ import psycopg
 from conftest import HOST, PGBIN, PORT, conninfo, fresh_database
 
 
+# The demo's events as one activity summary, for the engagement views below.
+EVENTS = "(SELECT activity_agg(user_id::bigint, occurred_at, 'Europe/Paris') AS s FROM events) AS t"
+
 # One materialized view per set-returning function of the extension.
 MATERIALIZED_VIEWS = {
     "mv_score_distribution": "SELECT d.* FROM (SELECT rollup(summary) AS s FROM daily_nps) AS t,"
@@ -24,7 +27,12 @@ MATERIALIZED_VIEWS = {
                                " jsonb_object_agg(signal, amount) AS actions"
                                " FROM account_health_signals GROUP BY 1) AS a, health_weights AS w,"
                                " health_contributions(a.actions, w.weights) AS c",
+    "mv_active_days": f"SELECT d.* FROM {EVENTS}, active_days(t.s, '2025-03-01', '2025-03-31') AS d",
+    "mv_daily_activity_kpis": f"SELECT d.* FROM {EVENTS}, daily_activity_kpis(t.s) AS d",
+    "mv_lifecycle": f"SELECT l.* FROM {EVENTS}, lifecycle(t.s, 'week', '2025-03-03') AS l",
+    "mv_retention": f"SELECT r.* FROM {EVENTS}, retention(t.s, 'month', 3) AS r",
 }
+
 
 # Extreme but valid values: the largest counts whose total still fits in a bigint.
 EXTREMES = [

@@ -23,6 +23,8 @@ SAMPLES = {
                        "(tstzrange('2025-01-01', '2025-02-01'), 5), (tstzrange('2025-01-15', NULL), 3)) AS t(r, n)",
     "mrr_history": "SELECT mrr_agg(c, m, v) FROM (VALUES (1, date '2025-01-01', 10.50), "
                    "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
+    "activity_summary": "SELECT activity_agg(k, at, 'UTC') FROM (VALUES (1::bigint, timestamptz "
+                        "'2025-03-01 10:00+00'), (2, '2025-03-01 11:00+00'), (1, '2025-03-04 09:00+00')) AS t(k, at)",
 }
 
 TEXT_CASES = 1500
