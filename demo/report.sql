@@ -63,3 +63,13 @@ SELECT health_band(score) AS band, count(*) AS accounts
 FROM (SELECT account_id, health_score(signal, amount, (SELECT weights FROM health_weights)) AS score
       FROM account_health_signals GROUP BY 1) AS scored
 GROUP BY 1 ORDER BY min(score);
+
+\echo 'Engagement: DAU, WAU, MAU and DAU/MAU stickiness (Europe/Paris days), last week of the year'
+SELECT day, dau, wau, mau, round(stickiness::numeric, 1) AS stickiness
+FROM daily_activity_kpis((SELECT activity_agg(user_id::bigint, occurred_at, 'Europe/Paris') FROM events))
+ORDER BY day DESC LIMIT 7;
+
+\echo 'User lifecycle by month (PostHog rules; January is history only)'
+SELECT period, new_users, returning_users, resurrecting_users, dormant_users
+FROM lifecycle((SELECT activity_agg(user_id::bigint, occurred_at, 'Europe/Paris') FROM events), 'month', date '2025-02-01')
+ORDER BY period DESC LIMIT 6;

@@ -50,6 +50,16 @@ FAMILIES = {
         partial="license_agg(valid, seats)",
         reads=["s::text", "active_licenses(s, '2025-06-01 00:00+00')",
                "peak_licenses(s, tstzrange('2025-01-01 00:00+00', '2026-01-01 00:00+00'))"]),
+    # The zone is a column: postgres_fdw ships an aggregate only when its input collation comes
+    # from a remote column, so a text literal ('Europe/Paris') keeps it local.
+    "activity": Family(
+        table="activity", columns="user_id bigint, at timestamptz, zone text",
+        rows="""SELECT 1 + floor(random() * 500)::bigint,
+                       timestamptz '2025-01-01 00:00+00' + random() * interval '90 days', 'Europe/Paris'
+                FROM generate_series(1, 5000 * :shard)""",
+        partial="activity_agg(user_id, at, zone)",
+        reads=["s::text", "mau(s, '2025-03-15')", "stickiness(s, date '2025-02-01')",
+               "(SELECT sum(new_users) FROM lifecycle(s, 'week'))"]),
     "mrr": Family(
         table="customer_mrr", columns="customer bigint, month date, mrr numeric",
         rows="""SELECT 1 + floor(random() * 300)::bigint, date '2024-01-01' + floor(random() * 24)::int * 31,
