@@ -495,7 +495,9 @@ CREATE FUNCTION licenses(summary license_summary) RETURNS bigint
 CREATE FUNCTION license_timeline(summary license_summary, from_at timestamptz, to_at timestamptz, step interval)
     RETURNS TABLE (at timestamptz, active bigint)
     AS $$ SELECT g, @extschema@.active_licenses(summary, g)
-          FROM pg_catalog.generate_series(from_at, to_at, step) AS g $$
+          FROM pg_catalog.generate_series(
+              CASE WHEN pg_catalog.isfinite(from_at) AND pg_catalog.isfinite(to_at) THEN from_at END,
+              to_at, step) AS g $$
     LANGUAGE sql STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION utilisation(active_users bigint, seats bigint) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_utilisation' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

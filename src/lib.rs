@@ -8,6 +8,15 @@ pub mod pg;
 
 ::pgrx::pg_module_magic!(name, version);
 
+/// Runs when the library loads. An error PostgreSQL raises inside one of our calls (a timestamp
+/// out of range) passes through pgrx, which prints a Rust backtrace into its DETAIL whenever
+/// RUST_BACKTRACE is set in the server's environment; users should see PostgreSQL's message.
+#[pgrx::pg_guard]
+pub extern "C-unwind" fn _PG_init() {
+    // SAFETY: a backend is single-threaded, and this runs before any other code of ours.
+    unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
+}
+
 // The SQL API, in the order it is created. New objects also go into the upgrade script from
 // the last release (sql/csmetrics--A--B.sql), which the upgrade test checks against this.
 ::pgrx::extension_sql_file!("../sql/survey.sql", name = "survey");

@@ -21,6 +21,26 @@ pub unsafe fn input_text(fcinfo: FunctionCallInfo) -> String {
     }
 }
 
+/// Whether the database encoding is something other than UTF-8.
+pub fn server_is_not_utf8() -> bool {
+    unsafe { pg_sys::GetDatabaseEncoding() != pg_sys::pg_enc::PG_UTF8 as i32 }
+}
+
+/// Bytes of text in the server encoding, as UTF-8 (for summaries whose keys are text).
+pub fn server_bytes_to_utf8(bytes: &[u8]) -> Vec<u8> {
+    unsafe {
+        let converted = pg_sys::pg_server_to_any(
+            bytes.as_ptr().cast(),
+            bytes.len() as i32,
+            pg_sys::pg_enc::PG_UTF8 as i32,
+        );
+        if converted as *const u8 == bytes.as_ptr() {
+            return bytes.to_vec();
+        }
+        std::ffi::CStr::from_ptr(converted).to_bytes().to_vec()
+    }
+}
+
 /// UTF-8 text converted to the server encoding, for messages sent back to the client.
 /// Unchanged when it is ASCII or the server encoding is UTF-8.
 pub fn to_server_encoding(text: &str) -> String {

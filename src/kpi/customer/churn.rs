@@ -125,6 +125,11 @@ unsafe impl Counters for Churn {
                 self.ending
             ));
         }
+        if self.by_start > 0 && self.by_start_plus_new > 0 {
+            return Err(
+                "The state mixes the 'start' and 'start_plus_new' denominators.".to_string(),
+            );
+        }
         let rows = self.by_start as i128 + self.by_start_plus_new as i128;
         if (self.starting as i128).max(self.new_customers as i128) > rows {
             return Err(format!(

@@ -64,8 +64,22 @@ impl TimeToValue {
                      precedes the sign-up.",
                 ))
             }
-            // Both finite: the difference fits (finite timestamps span far less than 2^63 us).
-            Some(at) => self.durations.push(at - start),
+            // Finite timestamps span up to about 2^63.03 us: 4713 BC to 294276 AD overflows.
+            Some(at) => match at.checked_sub(start) {
+                Some(duration) => self.durations.push(duration),
+                None => {
+                    return Err(KpiError::new(
+                        ErrorKind::OutOfRange,
+                        format!(
+                            "time_to_value: the time from {} to {} is out of range",
+                            describe(start),
+                            describe(at)
+                        ),
+                        "A time to value must fit in 292,000 years of microseconds.",
+                        "Check the two columns for placeholder dates such as 4713 BC.",
+                    ))
+                }
+            },
         }
         Ok(())
     }

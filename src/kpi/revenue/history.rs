@@ -206,9 +206,10 @@ pub fn pg_date_of_month(month: i32) -> i32 {
     (era * 146_097 + doe - 719_468 - 10_957) as i32
 }
 
-/// Years a history's months may have: beyond PostgreSQL's dates, within what the text form
-/// reads back.
-const MAX_YEAR: i32 = 6_000_000;
+/// The months a history may hold: PostgreSQL's dates, 4713 BC to 5874897 AD, so that every
+/// month a report returns is a valid date and the text form reads back.
+const FIRST_MONTH: i32 = -4713 * 12;
+const LAST_MONTH: i32 = 5_874_897 * 12 + 11;
 
 /// Month index (year x 12 + month - 1) as "YYYY-MM".
 pub fn month_text(month: i32) -> String {
@@ -223,7 +224,11 @@ fn parse_month(v: &Value, what: &str) -> Result<i32, String> {
     };
     let (y, m) = s.rsplit_once('-').ok_or_else(bad)?;
     let (y, m): (i32, i32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(1..=12).contains(&m) || y.abs() >= MAX_YEAR || month_text(y * 12 + m - 1) != *s {
+    let index = y.checked_mul(12).and_then(|v| v.checked_add(m - 1));
+    if !(1..=12).contains(&m)
+        || !index.is_some_and(|i| (FIRST_MONTH..=LAST_MONTH).contains(&i))
+        || month_text(y * 12 + m - 1) != *s
+    {
         return Err(bad());
     }
     Ok(y * 12 + m - 1)
@@ -369,11 +374,10 @@ impl Summary for MrrHistory {
         }
         // The text form's range (PostgreSQL's dates end in 5874897): a binary value outside it
         // would be accepted but not read back from its text (found by the SQL fuzzer).
-        let limit = MAX_YEAR * 12;
-        if first < -limit || last >= limit {
-            return Err(format!(
-                "A month lies outside the years -{MAX_YEAR} to {MAX_YEAR}."
-            ));
+        if first < FIRST_MONTH || last > LAST_MONTH {
+            return Err(
+                "A month lies outside PostgreSQL's dates (4713 BC to 5874897 AD).".to_string(),
+            );
         }
         fn check<Kt>(map: &Map<Kt>, first: i32, last: i32) -> Result<(), String> {
             for months in map.values() {

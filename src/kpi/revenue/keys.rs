@@ -83,7 +83,10 @@ impl CustomerKey for Vec<u8> {
     }
     fn read(c: &mut Cursor) -> Result<Self, String> {
         let n = c.count()?;
-        Ok(c.take(n)?.to_vec())
+        let key = c.take(n)?;
+        // Keys are UTF-8 (mrr_agg converts them), so the text form reads back exactly.
+        std::str::from_utf8(key).map_err(|_| "A text customer is not valid UTF-8.".to_string())?;
+        Ok(key.to_vec())
     }
     fn to_json(&self) -> String {
         Value::String(String::from_utf8_lossy(self).into_owned()).to_string()

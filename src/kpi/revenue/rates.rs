@@ -360,6 +360,13 @@ fn bad_interval(function: &str, what: &str, text: &str) -> Box<KpiError> {
     )
 }
 
+/// An interval whose parts point different ways ('1 month -30 days'): months and days have no
+/// fixed ratio, so its length is a matter of convention; such an interval is refused.
+pub fn mixed_signs(months: i32, days: i32, usec: i64) -> bool {
+    let signs = [months.signum() as i64, days.signum() as i64, usec.signum()];
+    signs.contains(&1) && signs.contains(&-1)
+}
+
 /// `monthly_amount(amount, billing_interval)`: the amount per month (a year is 12 months,
 /// a day 12/365 of a month), rounded half away from zero to [`derived_scale`].
 pub fn monthly_amount(
@@ -370,7 +377,7 @@ pub fn monthly_amount(
     interval_text: &str,
 ) -> KpiResult<Money> {
     let den = interval_month_units(months, days, usec);
-    if den <= 0 {
+    if den <= 0 || mixed_signs(months, days, usec) {
         return Err(bad_interval(
             "monthly_amount",
             "billing interval",
@@ -392,7 +399,7 @@ pub fn clv_lifetime(
 ) -> KpiResult<Money> {
     non_negative("clv", "monthly value", *monthly_value)?;
     let num = interval_month_units(months, days, usec);
-    if num < 0 {
+    if num < 0 || mixed_signs(months, days, usec) {
         return Err(KpiError::new(
             ErrorKind::InvalidParameter,
             format!("clv lifetime cannot be negative: {interval_text}"),

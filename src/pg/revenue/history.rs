@@ -85,6 +85,14 @@ pg_function!(fn csm_mrr_agg_text(fcinfo) {
             return unchanged(fcinfo);
         }
         let key = varlena_arg(fcinfo, 1);
+        // Keys are kept in UTF-8, the encoding of the text form, whatever the database's.
+        let utf8;
+        let key = if key.is_ascii() || !crate::pg::datum::server_is_not_utf8() {
+            key
+        } else {
+            utf8 = crate::pg::datum::server_bytes_to_utf8(key);
+            &utf8[..]
+        };
         accum(fcinfo, |h, month, mrr| h.add::<Vec<u8>, [u8]>(key, month, mrr).or_raise())
     }
 });

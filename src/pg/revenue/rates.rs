@@ -167,7 +167,9 @@ pg_function!(fn csm_monthly_amount(fcinfo) {
     unsafe {
         let amount = arg_money(fcinfo, 0, "monthly_amount amount");
         let (months, days, usec) = arg_interval(fcinfo, 1);
-        let text = if rates::interval_is_positive(months, days, usec) {
+        let text = if rates::interval_is_positive(months, days, usec)
+            && !rates::mixed_signs(months, days, usec)
+        {
             String::new()
         } else {
             interval_text(fcinfo, 1)
