@@ -5,6 +5,8 @@ pub mod customer;
 pub mod engagement;
 pub mod error;
 pub mod health;
+#[cfg(test)]
+mod laws;
 pub mod normal;
 pub mod revenue;
 pub mod scale;
