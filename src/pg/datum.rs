@@ -62,12 +62,25 @@ pub fn to_server_encoding(text: &str) -> String {
     }
 }
 
-/// Returns `text` as a palloc'd C string (type output functions).
+/// Returns `text` (UTF-8) as a palloc'd C string in the server encoding (type output
+/// functions), so that a key typed as 'é' in a LATIN1 database prints as 'é' and reads back.
 pub unsafe fn return_cstring(text: &str) -> Datum {
     unsafe {
-        let cstring = pg_sys::palloc(text.len() + 1).cast::<u8>();
-        std::ptr::copy_nonoverlapping(text.as_ptr(), cstring, text.len());
-        *cstring.add(text.len()) = 0;
+        let converted;
+        let bytes = if text.is_ascii() || !server_is_not_utf8() {
+            text.as_bytes()
+        } else {
+            let server = pg_sys::pg_any_to_server(
+                text.as_ptr().cast(),
+                text.len() as i32,
+                pg_sys::pg_enc::PG_UTF8 as i32,
+            );
+            converted = std::ffi::CStr::from_ptr(server).to_bytes();
+            converted
+        };
+        let cstring = pg_sys::palloc(bytes.len() + 1).cast::<u8>();
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), cstring, bytes.len());
+        *cstring.add(bytes.len()) = 0;
         Datum::from(cstring)
     }
 }

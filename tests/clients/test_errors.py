@@ -46,3 +46,22 @@ def test_malformed_literal_is_22p02_quoting_the_input_in_any_encoding(encoding):
         assert conn.execute(
             "SELECT nps(survey_agg(x)) FROM (VALUES (10), (9), (0)) AS t(x)").fetchone()[0] \
             == pytest.approx(100 / 3)
+
+
+@pytest.mark.parametrize("encoding", ["LATIN1", "WIN1252"])
+def test_text_keys_read_back_in_any_encoding(encoding):
+    """mrr_history keeps text keys in UTF-8 and prints them in the database's encoding, so a
+    history's text reads back to the same value (and so dump and restore keep it)."""
+    name = f"csm_keys_{encoding.lower()}"
+    with psycopg.connect(conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING '{encoding}' "
+                      "LC_COLLATE 'C' LC_CTYPE 'C'")
+    with psycopg.connect(conninfo(name), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION csmetrics")
+        conn.execute("SET client_encoding = 'UTF8'")
+        text, same = conn.execute(
+            "SELECT h::text, h = h::text::mrr_history FROM (SELECT mrr_agg(c, m, v) AS h FROM "
+            "(VALUES ('é', date '2025-01-01', 1.5), ('e', '2025-01-01', 2)) AS t(c, m, v)) AS s"
+        ).fetchone()
+        assert '"é"' in text and same
