@@ -62,13 +62,22 @@ def load(conn, rows):
     conn.execute(f"COMMENT ON TABLE bench_answers IS 'rows={rows}'")
 
 
+SLOW_S = 5.0
+SLOW_RUNS = 3
+
+
 def medians_ms(conn, *queries):
     """Median wall time of each query. Runs are interleaved (a, b, c, a, b, c, ...) so that
-    the load of a shared machine falls on every query alike."""
+    the load of a shared machine falls on every query alike. RUNS runs, or SLOW_RUNS when a
+    warm-up took over SLOW_S seconds (a plain formulation that takes a minute at full size
+    would otherwise hold the benchmark for a quarter of an hour)."""
+    slowest = 0.0
     for sql in queries:
+        start = time.perf_counter()
         conn.execute(sql).fetchall()  # warm-up
+        slowest = max(slowest, time.perf_counter() - start)
     times = [[] for _ in queries]
-    for _ in range(RUNS):
+    for _ in range(min(RUNS, SLOW_RUNS) if slowest > SLOW_S else RUNS):
         for sql, samples in zip(queries, times):
             start = time.perf_counter()
             conn.execute(sql).fetchall()

@@ -130,31 +130,40 @@ def aggregate_memory(customers_rows):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--cases", default="nrr,movements",
+                        help="which measurements: nrr, movements (the plain spine query takes "
+                             "minutes at full size)")
     args = parser.parse_args()
+    wanted = set(args.cases.split(","))
     rows = int(10_000_000 * args.scale)
     customers = int(200_000 * args.scale)
     months = 36
     conn = connect()
     conn.execute("SET jit = off")
     load_movements(conn, rows)
-    load_mrr(conn, customers, months)
-    mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
+    if "movements" in wanted:
+        load_mrr(conn, customers, months)
+        mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
     print(f"\ncsmetrics revenue benchmark, scale {args.scale}: {RUNS_NOTE}, ms")
     print(f"machine: {machine()}\n")
     header = f"| {'KPI':<60} | {'workers':>7} | {'csmetrics':>9} | {'plain SQL':>9} | {'ratio':>6} |"
     print(header)
     print("|" + "|".join("-" * len(c) for c in header.split("|")[1:-1]) + "|")
-    cases = [
-        (f"nrr(start, expansion, churn, contraction), {rows:,} rows", NRR_EXT, NRR_PLAIN),
-        (f"mrr_agg + mrr_movements, {customers:,} x {months} ({mrr_rows:,} rows)",
-         MOVEMENTS_EXT, MOVEMENTS_PLAIN),
-    ]
+    cases = []
+    if "nrr" in wanted:
+        cases.append((f"nrr(start, expansion, churn, contraction), {rows:,} rows",
+                      NRR_EXT, NRR_PLAIN))
+    if "movements" in wanted:
+        cases.append((f"mrr_agg + mrr_movements, {customers:,} x {months} ({mrr_rows:,} rows)",
+                      MOVEMENTS_EXT, MOVEMENTS_PLAIN))
     for workers in (0, 2):
         conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
         for name, ext, plain in cases:
             e, p = medians_ms(conn, ext, plain)
             print(f"| {name:<60} | {workers:>7} | {e:>9.1f} | {p:>9.1f} | {e / p:>6.2f} |", flush=True)
     conn.close()
+    if "movements" not in wanted:
+        return
     peak, stored = aggregate_memory(mrr_rows)
     print(f"\nmrr_agg peak memory (backend VmHWM growth, serial): {peak:,.1f} MiB;"
           f" stored mrr_history: {stored:,.1f} MiB")

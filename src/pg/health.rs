@@ -307,13 +307,10 @@ pg_function!(fn csm_health_band_custom(fcinfo) {
 
 /// Makes sure the row's weights are the group's: parsed on the group's first row, then
 /// compared by bytes. The raw datum (a toast pointer for large stored weights) is compared
-/// first, so that equal weights are not detoasted again on every row.
-#[inline]
+/// first, so that equal weights are not detoasted again on every row. Not called at all once
+/// the weights are known to be one constant or parameter (`weights_fixed`).
 unsafe fn check_weights(fcinfo: FunctionCallInfo, state: &mut HealthState, value: Datum) {
     unsafe {
-        if state.weights_fixed {
-            return;
-        }
         let ptr = value.cast_mut_ptr::<pg_sys::varlena>();
         let raw = std::slice::from_raw_parts(ptr.cast::<u8>(), varsize_any(ptr));
         if state.has_weights() && raw == state.raw_cache.as_slice() {
@@ -372,7 +369,9 @@ unsafe fn accumulate(fcinfo: FunctionCallInfo, sign: i64) -> Datum {
         if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3) {
             return state_datum(state);
         }
-        check_weights(fcinfo, state, arg(fcinfo, 3));
+        if !state.weights_fixed {
+            check_weights(fcinfo, state, arg(fcinfo, 3));
+        }
         let i = state.signal(bytes_of(arg(fcinfo, 1))).or_raise();
         state.add(i, arg_f64(fcinfo, 2), sign).or_raise();
         state_datum(state)

@@ -56,7 +56,7 @@ unsafe fn aggregate_context<T: Summary>(fcinfo: FunctionCallInfo) -> MemoryConte
 
 /// The state in argument `n`, for a transition or combine function to update in place; on a
 /// group's first row (a NULL state) a new empty one in the aggregate's memory context.
-#[inline]
+#[inline(always)]
 pub unsafe fn state_mut<'a, T: Summary>(fcinfo: FunctionCallInfo, n: usize) -> &'a mut T {
     unsafe {
         if !arg_is_null(fcinfo, n) {

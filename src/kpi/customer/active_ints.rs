@@ -21,8 +21,9 @@ const SPARSE_MAX: usize = 4096;
 enum Chunk {
     /// Entries (low 16 bits << 1 | active), sorted by low bits.
     Sparse(Vec<u32>),
-    /// Seen bits in words 0..1024, active bits in 1024..2048.
-    Dense(Box<[u64; 2 * WORDS]>),
+    /// Per word of 64 ids, [seen bits, active bits]: side by side, so that a row touches one
+    /// cache line however it is classified.
+    Dense(Box<[[u64; 2]; WORDS]>),
 }
 
 impl Chunk {
@@ -32,10 +33,11 @@ impl Chunk {
         match self {
             Chunk::Dense(bits) => {
                 let (w, b) = (low as usize >> 6, 1u64 << (low & 63));
-                let new = bits[w] & b == 0;
-                bits[w] |= b;
+                let [seen, active_bits] = &mut bits[w];
+                let new = *seen & b == 0;
+                *seen |= b;
                 if active {
-                    bits[WORDS + w] |= b;
+                    *active_bits |= b;
                 }
                 new
             }
@@ -57,13 +59,11 @@ impl Chunk {
 
     fn densify(&mut self) {
         if let Chunk::Sparse(list) = self {
-            let mut bits = Box::new([0u64; 2 * WORDS]);
+            let mut bits = Box::new([[0u64; 2]; WORDS]);
             for e in list.iter() {
                 let low = (e >> 1) as usize;
-                bits[low >> 6] |= 1 << (low & 63);
-                if e & 1 == 1 {
-                    bits[WORDS + (low >> 6)] |= 1 << (low & 63);
-                }
+                bits[low >> 6][0] |= 1 << (low & 63);
+                bits[low >> 6][1] |= ((e & 1) as u64) << (low & 63);
             }
             *self = Chunk::Dense(bits);
         }
@@ -75,12 +75,12 @@ impl Chunk {
             Chunk::Sparse(list) => list.iter().map(|e| ((e >> 1) as u16, e & 1 == 1)).collect(),
             Chunk::Dense(bits) => {
                 let mut out = Vec::new();
-                for w in 0..WORDS {
-                    let mut seen = bits[w];
+                for (w, &[bits_seen, bits_active]) in bits.iter().enumerate() {
+                    let mut seen = bits_seen;
                     while seen != 0 {
                         let b = seen.trailing_zeros() as usize;
                         let low = w * 64 + b;
-                        out.push((low as u16, bits[WORDS + w] >> b & 1 == 1));
+                        out.push((low as u16, bits_active >> b & 1 == 1));
                         seen &= seen - 1;
                     }
                 }
@@ -96,8 +96,8 @@ impl Chunk {
                 list.len() as i64,
             ),
             Chunk::Dense(bits) => (
-                bits[WORDS..].iter().map(|w| w.count_ones() as i64).sum(),
-                bits[..WORDS].iter().map(|w| w.count_ones() as i64).sum(),
+                bits.iter().map(|w| w[1].count_ones() as i64).sum(),
+                bits.iter().map(|w| w[0].count_ones() as i64).sum(),
             ),
         }
     }
@@ -108,6 +108,9 @@ impl Chunk {
 pub struct ActiveInts {
     chunks: Vec<Chunk>,
     index: HashMap<i64, u32, FxBuild>,
+    /// The same slots for the first [`DIRECT_HIGHS`] chunks (ids below 2^28, most serial
+    /// ids), found by position instead of a hash (`NO_SLOT`: none yet).
+    direct: Vec<u32>,
     /// The chunk of the previous row: rows of one customer, or of near ids, often follow.
     last: Option<(i64, u32)>,
     /// Customers in the chunks.
@@ -118,6 +121,8 @@ pub struct ActiveInts {
 
 const SPARSE_CHUNKS: usize = 4096;
 const SPARSE_PER_CHUNK: usize = 8;
+const DIRECT_HIGHS: i64 = 1 << 12;
+const NO_SLOT: u32 = u32::MAX;
 
 impl ActiveInts {
     #[inline]
@@ -130,11 +135,7 @@ impl ActiveInts {
         let slot = match self.last {
             Some((h, slot)) if h == high => slot,
             _ => {
-                let next = self.chunks.len() as u32;
-                let slot = *self.index.entry(high).or_insert(next);
-                if slot == next {
-                    self.chunks.push(Chunk::Sparse(Vec::new()));
-                }
+                let slot = self.slot_of(high);
                 self.last = Some((high, slot));
                 slot
             }
@@ -147,6 +148,29 @@ impl ActiveInts {
                 self.to_map();
             }
         }
+    }
+
+    /// The chunk of ids `high << 16 ..`, created when new.
+    #[inline]
+    fn slot_of(&mut self, high: i64) -> u32 {
+        if (0..DIRECT_HIGHS).contains(&high) {
+            match self.direct.get(high as usize) {
+                Some(&slot) if slot != NO_SLOT => return slot,
+                _ => {}
+            }
+        }
+        let next = self.chunks.len() as u32;
+        let slot = *self.index.entry(high).or_insert(next);
+        if slot == next {
+            self.chunks.push(Chunk::Sparse(Vec::new()));
+        }
+        if (0..DIRECT_HIGHS).contains(&high) {
+            if self.direct.len() <= high as usize {
+                self.direct.resize(high as usize + 1, NO_SLOT);
+            }
+            self.direct[high as usize] = slot;
+        }
+        slot
     }
 
     /// Moves every customer to a hash map (sparse keys).
@@ -290,10 +314,12 @@ mod tests {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            let key = match i % 4 {
+            let key = match i % 5 {
                 0 => (x >> 40) as i64 % 10_000,
                 1 => -((x >> 50) as i64),
                 2 => (x as i64) >> 3,
+                // 0 .. 2^29: chunks on both sides of the directly indexed ones' bound (2^28).
+                3 => (x >> 35) as i64,
                 _ => i64::MIN + (i % 7),
             };
             let active = x >> 63 == 1 && i % 3 == 0;

@@ -10,11 +10,17 @@
 //! Limbs are `i64` holding 32-bit digits with lazy carries: an addition touches at most three
 //! limbs and changes each by less than 2^32, so carries are propagated only every 2^30
 //! additions (and before any read or merge).
+//!
+//! Most amounts are whole numbers (counts of logins, tickets, calls). Those go first into a
+//! plain `i64`, which is exact too and costs one add; it is folded into the limbs whenever they
+//! are normalized, so it never shows in a read, a comparison or the binary form.
 
 const BITS: i32 = 32;
 const BASE: i64 = 1 << BITS;
 const HALF: i64 = 1 << (BITS - 1);
 const PENDING_MAX: u32 = 1 << 30;
+/// Whole amounts up to 2^53 in magnitude are exactly the `i64` they convert to.
+const WHOLE_MAX: i64 = 1 << 53;
 
 /// A signed fixed-point number: Σ limbs[i] × 2^(32 × (lo + i)).
 ///
@@ -26,6 +32,8 @@ pub struct ExactSum {
     lo: i32,
     limbs: Vec<i64>,
     pending: u32,
+    /// Whole amounts not yet in the limbs (see the module's comment).
+    whole: i64,
 }
 
 impl PartialEq for ExactSum {
@@ -41,6 +49,20 @@ impl ExactSum {
     /// Adds a finite double exactly (the caller rejects NaN and infinities).
     #[inline]
     pub fn add(&mut self, x: f64) {
+        // `as` saturates (and maps NaN to 0), so the round trip holds only for whole x; the
+        // bound keeps out ±2^63, which saturation would make look whole.
+        let whole = x as i64;
+        if whole as f64 == x && (-WHOLE_MAX..=WHOLE_MAX).contains(&whole) {
+            if let Some(sum) = self.whole.checked_add(whole) {
+                self.whole = sum;
+                return;
+            }
+        }
+        self.add_fraction(x);
+    }
+
+    #[inline(never)]
+    fn add_fraction(&mut self, x: f64) {
         if x == 0.0 || !x.is_finite() {
             return;
         }
@@ -102,6 +124,14 @@ impl ExactSum {
 
     /// Propagates carries and trims the limbs to the normalized form.
     pub fn normalize(&mut self) {
+        if self.whole != 0 {
+            // Units of 2^0: limb 0 takes the low 32 bits, limb 1 the rest with the sign.
+            self.cover(0, 1);
+            let base = (-self.lo) as usize;
+            self.limbs[base] += self.whole & (BASE - 1);
+            self.limbs[base + 1] += self.whole >> BITS;
+            self.whole = 0;
+        }
         self.pending = 0;
         let limbs = &mut self.limbs;
         if limbs.is_empty() {
@@ -216,6 +246,7 @@ impl ExactSum {
             lo,
             limbs,
             pending: 0,
+            whole: 0,
         };
         let mut normal = s.clone();
         normal.normalize();
@@ -318,6 +349,31 @@ mod tests {
         bad.extend_from_slice(&1u32.to_be_bytes());
         bad.extend_from_slice(&0i64.to_be_bytes());
         assert!(ExactSum::read(&mut crate::kpi::summary::Reader::new(&bad)).is_err());
+    }
+
+    /// Whole amounts take the `i64` path, others the limbs; mixed, at the path's limits
+    /// (2^53, an `i64` sum that would overflow, ±2^63 that saturate), the sum stays exact.
+    #[test]
+    fn whole_and_fractional_amounts_mix_exactly() {
+        let two53 = 9007199254740992.0;
+        assert_eq!(sum(&[two53, 1.0, -two53]).to_f64(), 1.0);
+        assert_eq!(sum(&[two53 * 2.0, 1.0, 0.5, -two53 * 2.0]).to_f64(), 1.5);
+        let many = vec![two53; 1100]; // 2^63.1: past what the i64 holds
+        let mut s = sum(&many);
+        assert_eq!(s.to_f64(), two53 * 1100.0);
+        many.iter().for_each(|&x| s.add(-x));
+        assert_eq!(s, ExactSum::default());
+        let two63 = 9.223372036854775808e18;
+        assert_eq!(sum(&[two63, 1.0, -two63]).to_f64(), 1.0);
+        assert_eq!(sum(&[-two63, 0.25, two63, two63]).to_f64(), two63 + 0.25);
+        // -3 then +2.75: the i64 part is negative, the limbs positive.
+        let mixed = sum(&[-3.0, 2.75]);
+        assert_eq!(mixed.to_f64(), -0.25);
+        assert_eq!(mixed, sum(&[-0.25]));
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        mixed.write(&mut a);
+        sum(&[-0.25]).write(&mut b);
+        assert_eq!(a, b);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod bands;
 pub mod exact;
+pub mod lookup;
 pub mod state;
 
 use std::cmp::Ordering;

@@ -7,6 +7,7 @@
 //! the same whatever the order of the rows, in one process or across parallel workers.
 
 use super::exact::ExactSum;
+use super::lookup::SignalIndex;
 use super::{key_order, quote};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::summary::{Reader, Summary};
@@ -25,6 +26,8 @@ pub struct HealthState {
     pub weights_fixed: bool,
     /// Signals in jsonb key order, with their weights and sums of amounts.
     signals: Vec<Vec<u8>>,
+    /// Finds a row's signal in `signals`; derived from them.
+    index: SignalIndex,
     weights: Vec<f64>,
     sums: Vec<ExactSum>,
     rows: i64,
@@ -38,6 +41,19 @@ impl PartialEq for HealthState {
             && self.sums == other.sums
             && self.rows == other.rows
     }
+}
+
+#[cold]
+fn not_finite(amount: f64) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::OutOfRange,
+        format!(
+            "health signal amount {} is out of range",
+            super::show(amount)
+        ),
+        "Amounts are finite numbers.",
+        "Filter out or correct the rows with NaN or infinite amounts.",
+    )
 }
 
 #[cold]
@@ -61,6 +77,7 @@ impl HealthState {
         self.weights_key = key;
         self.sums = vec![ExactSum::default(); weights.len()];
         (self.signals, self.weights) = weights.into_iter().unzip();
+        self.index = SignalIndex::new(&self.signals);
     }
 
     /// Checks that a row's weights (their bytes) are the group's.
@@ -75,19 +92,10 @@ impl HealthState {
     /// The index of a signal, or 22023 naming it.
     #[inline]
     pub fn signal(&self, signal: &[u8]) -> KpiResult<usize> {
-        // A model has a handful of signals: comparing lengths first, a linear scan touches
-        // the bytes of one or two of them, with fewer unpredictable branches than a search.
-        if self.signals.len() <= 32 {
-            for (i, s) in self.signals.iter().enumerate() {
-                if s.len() == signal.len() && s.as_slice() == signal {
-                    return Ok(i);
-                }
-            }
-            return Err(self.no_weight(signal));
+        match self.index.find(&self.signals, signal) {
+            Some(i) => Ok(i),
+            None => Err(self.no_weight(signal)),
         }
-        self.signals
-            .binary_search_by(|s| key_order(s, signal))
-            .map_err(|_| self.no_weight(signal))
     }
 
     #[cold]
@@ -111,20 +119,12 @@ impl HealthState {
     #[inline]
     pub fn add(&mut self, i: usize, amount: f64, sign: i64) -> KpiResult<()> {
         if !amount.is_finite() {
-            return Err(KpiError::new(
-                ErrorKind::OutOfRange,
-                format!(
-                    "health signal amount {} is out of range",
-                    super::show(amount)
-                ),
-                "Amounts are finite numbers.",
-                "Filter out or correct the rows with NaN or infinite amounts.",
-            ));
+            return Err(not_finite(amount));
         }
-        self.rows = self
-            .rows
-            .checked_add(sign)
-            .ok_or_else(|| KpiError::overflow("health_score row count"))?;
+        let Some(rows) = self.rows.checked_add(sign) else {
+            return Err(KpiError::overflow("health_score row count"));
+        };
+        self.rows = rows;
         self.sums[i].add(if sign < 0 { -amount } else { amount });
         Ok(())
     }
@@ -204,6 +204,7 @@ impl Summary for HealthState {
         }
         state.rows = r.i64()?;
         r.finish()?;
+        state.index = SignalIndex::new(&state.signals);
         Ok(state)
     }
 
@@ -302,7 +303,19 @@ mod tests {
         assert_eq!(s.signal(b"cs_engagements"), Ok(1));
         assert_eq!(s.signal(b"unresolved_tickets"), Ok(2));
         assert!(s.signal(b"cs_engagementz").is_err());
+        assert!(s.signal(b"cs_engag").is_err());
+        assert!(s.signal(b"login").is_err());
+        assert!(s.signal(b"logins\0").is_err());
         assert!(s.signal(b"").is_err());
+        // A state read back from its binary form finds its signals too.
+        let back = HealthState::read_payload(&{
+            let mut out = Vec::new();
+            s.write_payload(&mut out);
+            out
+        })
+        .unwrap();
+        assert_eq!(back.signal(b"unresolved_tickets"), Ok(2));
+        assert!(back.signal(b"unresolved_ticket").is_err());
         let mut many = HealthState::default();
         let mut names: Vec<Vec<u8>> = (0..100)
             .map(|i| format!("signal_{i}").into_bytes())

@@ -181,13 +181,38 @@ impl RetentionSums {
     }
 
     /// Checks and adds a row of `function` (nrr or grr).
-    #[inline]
     pub fn add(&mut self, function: &str, row: &Row) -> KpiResult<()> {
         let units = self.row_units(row)?;
         check_units(function, row, &units)?;
-        self.apply(&units, 1)?;
+        if self.add_units(units) {
+            Ok(())
+        } else {
+            Err(too_large("nrr sum"))
+        }
+    }
+
+    /// Adds a row given as units of the sums' scale, each zero or more (the caller's check;
+    /// the fmgr layer reads the common row straight into these, without building [`Money`]s):
+    /// true if it was added; false, with nothing changed, if churn plus contraction exceed
+    /// start or a sum would pass its limit, for [`Self::add`] to report in full.
+    #[inline(always)]
+    pub fn add_units(&mut self, units: [i128; 4]) -> bool {
+        if units[2] as u128 + units[3] as u128 > units[0] as u128 {
+            return false;
+        }
+        let sums = (
+            self.start.checked_add(units[0]),
+            self.expansion.checked_add(units[1]),
+            self.churn.checked_add(units[2]),
+            self.contraction.checked_add(units[3]),
+        );
+        let (Some(start), Some(expansion), Some(churn), Some(contraction)) = sums else {
+            return false;
+        };
+        (self.start, self.expansion, self.churn, self.contraction) =
+            (start, expansion, churn, contraction);
         self.rows += 1;
-        Ok(())
+        true
     }
 
     /// Takes back a row added before (moving-aggregate inverse: exact).
@@ -514,6 +539,36 @@ mod tests {
             RetentionSums::from_binary(&u.to_binary()).unwrap(),
             u.clone()
         );
+    }
+
+    /// The units path adds only what it may: a row losing more than it had, or a sum past
+    /// the format, changes nothing and is left to `add`, which reports it.
+    #[test]
+    fn units_path_leaves_errors_to_the_full_one() {
+        let mut s = RetentionSums::default();
+        s.add("nrr", &[m("10.00"), m("0"), m("0.00"), m("0")])
+            .unwrap();
+        assert!(s.add_units([525, 150, 0, 200]));
+        assert_eq!(
+            (s.scale, s.start, s.expansion, s.contraction, s.rows),
+            (2, 1525, 150, 200, 2)
+        );
+        let before = s.clone();
+        assert!(!s.add_units([100, 0, 100, 1]));
+        let e = s
+            .add("nrr", &[m("1.00"), m("0"), m("1.00"), m("0.01")])
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidParameter);
+        assert!(e.message.contains("exceeds start"), "{}", e.message);
+        assert_eq!(s, before);
+        s.start = i128::MAX - 100;
+        assert!(!s.add_units([101, 0, 0, 0]));
+        let e = s
+            .add("nrr", &[m("1.01"), m("0"), m("0"), m("0")])
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfRange);
+        assert!(s.add_units([100, 0, 0, 0]));
+        assert_eq!(s.start, i128::MAX);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
-use super::numeric::{money_datum, money_from_datum};
+use super::numeric::{money_datum, money_from_datum, units_at_scale};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::rates::{self, RetentionSums, Row};
 use crate::pg::fmgr::{arg, arg_f64, arg_is_null, pg_function, return_f64, return_null, OrRaise};
@@ -57,16 +57,61 @@ unsafe fn retention_row(fcinfo: FunctionCallInfo, with_expansion: bool) -> Optio
     }
 }
 
+/// The row's amounts as units of `scale` when every one is NULL (0), zero, or a short stored
+/// value at that scale and not negative: the common row, added without building [`Money`]s.
+#[inline(always)]
+unsafe fn row_units_at(
+    fcinfo: FunctionCallInfo,
+    scale: u32,
+    with_expansion: bool,
+) -> Option<[i128; 4]> {
+    unsafe {
+        #[inline(always)]
+        unsafe fn at(fcinfo: FunctionCallInfo, n: usize, scale: u32) -> Option<i128> {
+            unsafe {
+                if arg_is_null(fcinfo, n) {
+                    Some(0)
+                } else {
+                    units_at_scale(arg(fcinfo, n), scale)
+                }
+            }
+        }
+        Some(if with_expansion {
+            [
+                at(fcinfo, 1, scale)?,
+                at(fcinfo, 2, scale)?,
+                at(fcinfo, 3, scale)?,
+                at(fcinfo, 4, scale)?,
+            ]
+        } else {
+            [
+                at(fcinfo, 1, scale)?,
+                0,
+                at(fcinfo, 2, scale)?,
+                at(fcinfo, 3, scale)?,
+            ]
+        })
+    }
+}
+
 #[inline(always)]
 unsafe fn retention_accum(fcinfo: FunctionCallInfo, with_expansion: bool) -> Datum {
     unsafe {
-        let Some(row) = retention_row(fcinfo, with_expansion) else {
+        if arg_is_null(fcinfo, 1) {
             return unchanged(fcinfo);
-        };
+        }
         let state = state_mut::<RetentionSums>(fcinfo, 0);
-        state
-            .add(if with_expansion { "nrr" } else { "grr" }, &row)
-            .or_raise();
+        if let Some(units) = row_units_at(fcinfo, state.scale, with_expansion) {
+            if state.add_units(units) {
+                return state_datum(state);
+            }
+        }
+        // Any other row: rescaled, checked, and reported in full when wrong.
+        if let Some(row) = retention_row(fcinfo, with_expansion) {
+            state
+                .add(if with_expansion { "nrr" } else { "grr" }, &row)
+                .or_raise();
+        }
         state_datum(state)
     }
 }

@@ -145,3 +145,10 @@ SELECT id, signal, amount,
 FROM (VALUES (1, 'a', 1e20), (2, 'a', 1), (3, 'a', -1e20), (4, 'a', 1), (5, NULL, 1), (6, NULL, 2),
              (7, 'a', NULL), (8, 'a', 0.1), (9, 'a', 0.2)) AS t(id, signal, amount)
 ORDER BY id;
+-- Whole amounts are summed in 64 bits first: 1,100 times 2^53 passes 2^63 and still comes
+-- out exact, alone, with negative amounts, and beside fractions (1,100 x 2^53 = 275 x 2^55).
+SELECT health_score('a', 9007199254740992, '{"a": 1}') = 275 * 2::float8 ^ 55 AS exact_past_2_63,
+       health_score('a', CASE WHEN g % 2 = 0 THEN 9007199254740992 ELSE -1 END, '{"a": 1}')
+         = 550 * 9007199254740992::float8 - 550 AS exact_mixed_signs,
+       health_score('a', 1e6 - 0.5 * (g % 2), '{"a": 1}') = 1099999725 AS exact_with_halves
+FROM generate_series(1, 1100) AS g;

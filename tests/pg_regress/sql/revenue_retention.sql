@@ -58,4 +58,40 @@ JOIN (SELECT a.id, nrr(b.s, b.e, b.c, b.k), grr(b.s, b.c, b.k)
            JOIN rnd_mov b ON b.id = a.id - back.n
       WHERE a.id <= 3000 GROUP BY a.id) AS r USING (id);
 
+-- Amounts of one scale (a numeric(14,2) column) take the in-place path; a zero, a NULL, a
+-- 20-digit amount, or amounts of scale 0 and 3 in an unconstrained column take the full one,
+-- and the state then carries on at the larger scale. Every way: equal to sum(numeric).
+CREATE TEMP TABLE cents AS
+SELECT g % 5 AS seg, g AS id, s::numeric(14,2) AS s,
+       (CASE WHEN g % 11 = 0 THEN 0 ELSE round((random() * 300)::numeric, 2) END)::numeric(14,2) AS e,
+       CASE WHEN g % 13 = 0 THEN NULL ELSE round((random() * s * 0.4)::numeric, 2) END::numeric(14,2) AS c,
+       round((random() * s * 0.5)::numeric, 2)::numeric(14,2) AS k
+FROM (SELECT g, round((random() * 10000)::numeric, 2) AS s FROM generate_series(1, 5000) AS g) AS t;
+CREATE TEMP TABLE mixed AS
+SELECT seg, id, s::numeric AS s, e::numeric AS e, c::numeric AS c, k::numeric AS k FROM cents;
+UPDATE mixed SET s = s + 12345678901234567, e = e * 1000 WHERE id % 997 = 0;
+UPDATE mixed SET s = round(s), e = round(e), c = round(c), k = 0 WHERE id % 101 = 0 AND s >= 1;
+UPDATE mixed SET s = s::numeric(20,3), k = k + 0.001 WHERE id = 2500;
+SELECT count(*) FILTER (WHERE scale(s) = 0) AS scale_0, count(*) FILTER (WHERE scale(s) = 3) AS scale_3,
+       count(*) FILTER (WHERE length(s::text) >= 20) AS long_values FROM mixed;
+SELECT t, count(*) AS compared,
+       count(*) FILTER (WHERE abs(x.nrr - p.nrr) > 1e-12 * abs(p.nrr)
+                           OR abs(x.grr - p.grr) > 1e-12 * abs(p.grr)) AS mismatches
+FROM (SELECT 'cents' AS t, seg, nrr(s, e, c, k), grr(s, c, k) FROM cents GROUP BY seg
+      UNION ALL
+      SELECT 'mixed', seg, nrr(s, e, c, k), grr(s, c, k) FROM mixed GROUP BY seg) AS x
+JOIN (SELECT 'cents' AS t, seg,
+             (100 * (sum(s) + sum(e) - sum(coalesce(c, 0)) - sum(k)) / sum(s))::float8 AS nrr,
+             (100 * (sum(s) - sum(coalesce(c, 0)) - sum(k)) / sum(s))::float8 AS grr
+      FROM cents GROUP BY seg
+      UNION ALL
+      SELECT 'mixed', seg,
+             (100 * (sum(s) + sum(e) - sum(coalesce(c, 0)) - sum(k)) / sum(s))::float8,
+             (100 * (sum(s) - sum(coalesce(c, 0)) - sum(k)) / sum(s))::float8
+      FROM mixed GROUP BY seg) AS p USING (t, seg)
+GROUP BY t ORDER BY t;
+-- A row of the in-place path that loses more than it had is still reported in full.
+SELECT nrr(s, e, c, k) FROM (VALUES (10.00, 0.00, 6.00, 4.00), (10.00, 0.00, 6.00, 4.01)) AS v(s, e, c, k);
+SELECT grr(s, c, k) FROM (VALUES (10.00, 0.00, 4.00), (10.00, -0.01, 4.00)) AS v(s, c, k);
+
 DROP TABLE rnd_mov CASCADE;
