@@ -24,6 +24,12 @@ pub trait Summary: Sized + Default + 'static {
     /// associative and commutative, and must fail (never wrap) when a count would overflow.
     fn merge(&mut self, other: &Self) -> KpiResult<()>;
 
+    /// [`Summary::merge`] of a value the caller is done with, whose parts may be moved
+    /// instead of copied (`rollup()` merges each stored summary it has just decoded).
+    fn merge_owned(&mut self, other: Self) -> KpiResult<()> {
+        self.merge(&other)
+    }
+
     /// Whether nothing was counted: the final function then returns NULL, as every aggregate
     /// does for an empty group.
     fn is_empty(&self) -> bool;
@@ -45,6 +51,12 @@ pub trait Summary: Sized + Default + 'static {
     fn validate(&self) -> Result<(), String> {
         Ok(())
     }
+
+    /// Finishes work a transition deferred (rows buffered to be added in batches). It changes
+    /// the representation, never the value: every other method gives the same result before
+    /// and after, so a summary that is read without it is still right, only slower to read.
+    /// The aggregate plumbing calls it before writing, validating or returning a state.
+    fn settle(&mut self) {}
 
     /// Version byte, then the payload.
     fn to_binary(&self) -> Vec<u8> {
@@ -77,6 +89,17 @@ pub trait Summary: Sized + Default + 'static {
     /// type's own input functions would reject (a table holding it could not be restored).
     fn merge_checked(&mut self, other: &Self) -> KpiResult<()> {
         self.merge(other)?;
+        self.check_merged()
+    }
+
+    /// [`Summary::merge_owned`], then the invariants.
+    fn merge_owned_checked(&mut self, other: Self) -> KpiResult<()> {
+        self.merge_owned(other)?;
+        self.check_merged()
+    }
+
+    /// The invariants of a merge's result, as an out-of-range error.
+    fn check_merged(&self) -> KpiResult<()> {
         self.validate().map_err(|why| {
             KpiError::new(
                 ErrorKind::OutOfRange,

@@ -62,6 +62,15 @@ where
         let mut ba = b.clone();
         if ab.merge_checked(&b).is_ok() && ba.merge_checked(&a).is_ok() {
             assert_eq!(ab.to_binary(), ba.to_binary(), "merge is commutative");
+            for (mut x, y) in [(a.clone(), b.clone()), (T::default(), a.clone())] {
+                let want = {
+                    let mut copy = x.clone();
+                    copy.merge_checked(&y).map(|_| copy.to_binary())
+                };
+                x.merge_owned_checked(y)
+                    .expect("an owned merge succeeds as a borrowed one");
+                assert_eq!(Ok(x.to_binary()), want, "an owned merge is a merge");
+            }
             let mut ab_c = ab.clone();
             let mut bc = b.clone();
             if ab_c.merge_checked(&c).is_ok() && bc.merge_checked(&c).is_ok() {

@@ -102,9 +102,11 @@ pub unsafe fn unchanged(fcinfo: FunctionCallInfo) -> Datum {
 /// context when the first is NULL, as the second may live in a shorter-lived context).
 pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        let Some(other) = state_ref::<T>(fcinfo, 1) else {
+        if arg_is_null(fcinfo, 1) {
             return unchanged(fcinfo);
-        };
+        }
+        let other = &mut *arg(fcinfo, 1).cast_mut_ptr::<T>();
+        other.settle();
         let state = state_mut::<T>(fcinfo, 0);
         state.merge_checked(other).or_raise();
         state_datum(state)
@@ -114,7 +116,8 @@ pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 /// Serial function: the state's binary form as a `bytea`.
 pub unsafe fn serialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        let state = &*arg(fcinfo, 0).cast_mut_ptr::<T>();
+        let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<T>();
+        state.settle();
         datum::new_varlena(&state.to_binary())
     }
 }
@@ -129,9 +132,13 @@ pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 
 /// Final function of two-step aggregates: the summary, or NULL for a group that counted
 /// nothing. Its invariants are checked, so no aggregate hands out a value its type's input
-/// would reject.
+/// would reject. Settling the state changes no value, so a window aggregate may go on
+/// adding rows to it.
 pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
+        if !arg_is_null(fcinfo, 0) {
+            (*arg(fcinfo, 0).cast_mut_ptr::<T>()).settle();
+        }
         match state_ref::<T>(fcinfo, 0) {
             Some(state) if !state.is_empty() => {
                 if let Err(why) = state.validate() {
@@ -157,7 +164,7 @@ pub unsafe fn rollup<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
         }
         let other = read::<T>(arg(fcinfo, 1));
         let state = state_mut::<T>(fcinfo, 0);
-        state.merge_checked(&other).or_raise();
+        state.merge_owned_checked(other).or_raise();
         state_datum(state)
     }
 }

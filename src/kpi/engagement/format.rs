@@ -14,6 +14,7 @@ use roaring::RoaringBitmap;
 use serde_json::{Map, Value};
 
 use super::calendar::{self, DATE_MAX, DATE_MIN};
+use super::portable;
 use super::{signed, sortable, Activity, KeyKind, DENSE_LIMIT, MAX_KEYS};
 use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
@@ -142,32 +143,45 @@ impl<'a> DaysView<'a> {
     }
 
     /// The ids active on `entry`'s day, checked against its header and the dictionary.
+    /// The ids active on `entry`'s day, checked against its header and the dictionary.
     pub fn bitmap(&self, entry: &DayEntry) -> Result<RoaringBitmap, String> {
+        let bytes = self.checked(entry)?;
+        RoaringBitmap::deserialize_unchecked_from(bytes).map_err(|e| {
+            format!(
+                "The bitmap of day {} is invalid ({e}).",
+                calendar::format(entry.day)
+            )
+        })
+    }
+
+    /// The containers of the ids active on `entry`'s day, checked as [`DaysView::bitmap`]
+    /// checks them, but not decoded.
+    pub fn containers<'b>(
+        &self,
+        entry: &DayEntry<'b>,
+    ) -> Result<impl Iterator<Item = portable::Container<'b>>, String> {
+        Ok(portable::containers(self.checked(entry)?))
+    }
+
+    /// The encoded bitmap of `entry`, checked to be canonical ([`portable::check`]) and to
+    /// agree with the day's header and the dictionary.
+    fn checked<'b>(&self, entry: &DayEntry<'b>) -> Result<&'b [u8], String> {
         let what = calendar::format(entry.day);
-        let mut ids = RoaringBitmap::deserialize_from(entry.bytes)
-            .map_err(|e| format!("The bitmap of day {what} is invalid ({e})."))?;
-        if ids.serialized_size() != entry.bytes.len() {
-            return Err(format!("The bitmap of day {what} has bytes after its end."));
-        }
-        if ids.remove_run_compression() {
-            return Err(format!(
-                "The bitmap of day {what} is not in canonical form (it has run containers)."
-            ));
-        }
-        if ids.len() != entry.users {
+        let shape = portable::check(entry.bytes)
+            .map_err(|why| format!("The bitmap of day {what} is not in canonical form: {why}."))?;
+        if shape.len != entry.users {
             return Err(format!(
                 "Day {what} claims {} keys but its bitmap holds {}.",
-                entry.users,
-                ids.len()
+                entry.users, shape.len
             ));
         }
-        if ids.max().is_some_and(|m| u64::from(m) >= self.nkeys) {
+        if shape.max.is_some_and(|m| u64::from(m) >= self.nkeys) {
             return Err(format!(
                 "Day {what} refers to a key beyond the dictionary of {}.",
                 self.nkeys
             ));
         }
-        Ok(ids)
+        Ok(entry.bytes)
     }
 
     /// The days whose date is in `from..=to`.
@@ -229,23 +243,18 @@ pub fn read(bytes: &[u8]) -> Result<Activity, String> {
     };
     let mut days = BTreeMap::new();
     let mut all = RoaringBitmap::new();
+    let mut bound = 0;
     for entry in &view.days {
         let ids = view.bitmap(entry)?;
-        // The portable format has fields readers ignore (container offsets): only a value
-        // written back byte for byte is canonical.
-        let mut again = Vec::with_capacity(entry.bytes.len());
-        let _ = ids.serialize_into(&mut again);
-        if again != entry.bytes {
-            return Err(format!(
-                "The bitmap of day {} is not in canonical form.",
-                calendar::format(entry.day)
-            ));
+        bound = bound.max(ids.max().map_or(0, |m| u64::from(m) + 1));
+        // A dense summary's ids are its keys: nothing to check against a dictionary.
+        if !view.dense {
+            all |= &ids;
         }
-        all |= &ids;
         days.insert(entry.day, ids);
     }
     if view.dense {
-        if all.max().map_or(0, |m| u64::from(m) + 1) != view.nkeys {
+        if bound != view.nkeys {
             return Err("A dense summary's key bound is not its largest key + 1.".to_string());
         }
     } else {
@@ -325,6 +334,7 @@ pub fn from_text(text: &str) -> KpiResult<Activity> {
             ..Activity::default()
         };
         read_days(&mut a, kind, days)?;
+        a.settle();
         Ok(a)
     };
     read().map_err(|why| bad_text(Activity::TYPE_NAME, text, why, TEXT_HINT))

@@ -18,9 +18,17 @@
 //! holds exactly the keys active on some day, and bitmaps use no run containers (the portable
 //! Roaring format then has one encoding per set). While an aggregate runs, ids are given in
 //! arrival order and ranks are assigned when the value is written.
+//!
+//! # Batches
+//! Adding one id to a Roaring array container shifts every larger id in it: with a million
+//! users, a day's containers hold a few thousand ids each and that shift was most of an
+//! aggregate's time. Rows therefore go to a per-day [`Batch`] first, and a full batch is
+//! sorted and merged into the day's bitmap at once. [`Summary::settle`] empties the batches;
+//! every reader settles (a copy, if it cannot change the value) before looking at `days`.
 
 pub mod calendar;
 pub mod format;
+pub mod portable;
 pub mod report;
 
 use std::collections::{BTreeMap, HashMap};
@@ -29,6 +37,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use roaring::RoaringBitmap;
 
 use super::error::{ErrorKind, KpiError, KpiResult};
+use super::summary::Summary;
 use calendar::{DATE_MAX, DATE_MIN};
 
 /// What the keys of a summary are; summaries of different kinds cannot be merged.
@@ -99,6 +108,10 @@ impl Hasher for KeyHasher {
         }
     }
     #[inline]
+    fn write_i32(&mut self, x: i32) {
+        self.write_u64(x as u64);
+    }
+    #[inline]
     fn write_u64(&mut self, x: u64) {
         let h = (x ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         self.0 = h ^ (h >> 29);
@@ -128,9 +141,38 @@ pub struct Activity {
     pub(crate) sorted: bool,
     /// Ids active per day (PostgreSQL `date`); no empty bitmap.
     pub(crate) days: BTreeMap<i32, RoaringBitmap>,
+    /// Ids added but not yet in `days`.
+    pending: HashMap<i32, Batch, BuildHasherDefault<KeyHasher>>,
     /// Bigint keys, all in 0..[`DENSE_LIMIT`]: ids are the keys and `keys` is empty. A bigint
     /// summary is dense exactly when all its keys are in that range (canonical form).
     pub(crate) dense: bool,
+}
+
+/// One day's ids waiting to be merged into its bitmap, in arrival order, repeats included.
+#[derive(Debug, Default, Clone)]
+struct Batch {
+    ids: Vec<u32>,
+    /// Merge when `ids` reaches this length: a quarter of the day's bitmap, at least
+    /// [`BATCH_MIN`]. Merging costs about the bitmap's size, so each id pays a small constant,
+    /// and the batches hold at most a quarter more ids than the bitmaps.
+    limit: usize,
+}
+
+const BATCH_MIN: usize = 4096;
+
+impl Batch {
+    /// Adds the batch's ids to `day`'s bitmap in `days`, and empties it.
+    #[inline(never)]
+    fn merge_into(&mut self, days: &mut BTreeMap<i32, RoaringBitmap>, day: i32) {
+        self.ids.sort_unstable();
+        self.ids.dedup();
+        // Sorted and distinct, so this cannot fail.
+        let new = RoaringBitmap::from_sorted_iter(self.ids.iter().copied()).unwrap_or_default();
+        self.ids.clear();
+        let ids = days.entry(day).or_default();
+        *ids |= new;
+        self.limit = BATCH_MIN.max(ids.len() as usize / 4);
+    }
 }
 
 impl PartialEq for Activity {
@@ -157,7 +199,11 @@ impl Activity {
                 self.id_of(key)?
             }
         };
-        self.days.entry(day).or_default().insert(id);
+        let batch = self.pending.entry(day).or_default();
+        batch.ids.push(id);
+        if batch.ids.len() >= batch.limit {
+            batch.merge_into(&mut self.days, day);
+        }
         Ok(())
     }
 
@@ -165,6 +211,7 @@ impl Activity {
     /// keys seen so far, ids their ranks.
     #[cold]
     pub(crate) fn undense(&mut self) {
+        self.settle();
         let mut all = RoaringBitmap::new();
         for ids in self.days.values() {
             all |= ids;
@@ -197,7 +244,7 @@ impl Activity {
         self.kind = kind;
         if self.keys.is_empty() {
             self.sorted = true;
-            self.dense = kind == KeyKind::Bigint && self.days.is_empty();
+            self.dense = kind == KeyKind::Bigint && self.is_empty();
         }
         Ok(())
     }
@@ -242,6 +289,12 @@ impl Activity {
         std::borrow::Cow<'_, BTreeMap<i32, RoaringBitmap>>,
     ) {
         use std::borrow::Cow;
+        if !self.pending.is_empty() {
+            let mut settled = self.clone();
+            settled.settle();
+            let (keys, days) = settled.canonical();
+            return (Cow::Owned(keys.into_owned()), Cow::Owned(days.into_owned()));
+        }
         if self.sorted {
             return (Cow::Borrowed(&self.keys), Cow::Borrowed(&self.days));
         }
@@ -304,14 +357,20 @@ fn too_many_keys() -> Box<KpiError> {
     )
 }
 
-impl crate::kpi::summary::Summary for Activity {
+impl Summary for Activity {
     const TYPE_NAME: &'static str = "activity_summary";
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        if !other.pending.is_empty() {
+            let mut settled = other.clone();
+            settled.settle();
+            return self.merge(&settled);
+        }
         if other.days.is_empty() {
             return Ok(());
         }
+        self.settle();
         if self.kind != other.kind {
             self.set_kind(other.kind)?;
         }
@@ -323,6 +382,7 @@ impl crate::kpi::summary::Summary for Activity {
                 indexed: false,
                 sorted: other.sorted,
                 days: other.days.clone(),
+                pending: HashMap::default(),
                 dense: other.dense,
             };
             return Ok(());
@@ -362,8 +422,44 @@ impl crate::kpi::summary::Summary for Activity {
         Ok(())
     }
 
+    /// Dense summaries (the usual rollup of daily summaries) move the other's bitmaps in:
+    /// a day this summary does not have costs nothing.
+    fn merge_owned(&mut self, mut other: Self) -> KpiResult<()> {
+        other.settle();
+        self.settle();
+        if other.days.is_empty() {
+            return Ok(());
+        }
+        if self.days.is_empty() && self.kind == KeyKind::Unknown {
+            *self = Activity {
+                index: KeyIndex::default(),
+                indexed: false,
+                ..other
+            };
+            return Ok(());
+        }
+        if !(self.dense && other.dense && self.kind == other.kind) {
+            return self.merge(&other);
+        }
+        for (day, ids) in other.days {
+            match self.days.entry(day) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(ids);
+                }
+                std::collections::btree_map::Entry::Occupied(mut slot) => *slot.get_mut() |= ids,
+            }
+        }
+        Ok(())
+    }
+
     fn is_empty(&self) -> bool {
-        self.days.is_empty()
+        self.days.is_empty() && self.pending.is_empty()
+    }
+
+    fn settle(&mut self) {
+        for (day, mut batch) in self.pending.drain() {
+            batch.merge_into(&mut self.days, day);
+        }
     }
 
     fn write_payload(&self, out: &mut Vec<u8>) {
@@ -383,7 +479,7 @@ impl crate::kpi::summary::Summary for Activity {
     }
 
     /// Cheap checks, run after every merge: known kind, days in range, no empty day, every id
-    /// in the dictionary.
+    /// in the dictionary. Batched ids are in the dictionary by construction.
     fn validate(&self) -> Result<(), String> {
         if self.kind == KeyKind::Unknown && !self.days.is_empty() {
             return Err("The summary has days but no key type.".to_string());
@@ -421,7 +517,6 @@ impl crate::kpi::summary::Summary for Activity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kpi::summary::Summary;
 
     pub(crate) fn build(kind: KeyKind, rows: &[(i32, i64)]) -> Activity {
         let mut a = Activity::default();
@@ -447,12 +542,62 @@ mod tests {
         assert_eq!(back.to_binary(), one.to_binary());
         assert_eq!(back, one);
         assert_eq!(Activity::from_text(&one.to_text()).unwrap(), one);
-        let total: u64 = one.days.values().map(|b| b.len()).sum();
+        let mut settled = one.clone();
+        settled.settle();
+        let total: u64 = settled.days.values().map(|b| b.len()).sum();
         let mut seen = std::collections::BTreeSet::new();
         for r in &rows {
             seen.insert(*r);
         }
         assert_eq!(total, seen.len() as u64);
+    }
+
+    /// Rows buffered in batches (several merges per day, repeats, ids in random order, a
+    /// switch to the dictionary form mid-batch) give the same summary as one bitmap insert
+    /// per row, whether it is read settled or not.
+    #[test]
+    fn batches_are_invisible() {
+        let mut rng = crate::kpi::testing::Rng(17);
+        for dense in [true, false] {
+            let mut a = Activity::default();
+            let mut model: BTreeMap<i32, std::collections::BTreeSet<i64>> = BTreeMap::new();
+            for i in 0..60_000u32 {
+                let day = (rng.below(5)) as i32;
+                let mut key = rng.below(200_000) as i64;
+                if !dense && i == 30_000 {
+                    key = -1;
+                }
+                a.add(KeyKind::Bigint, day, sortable(key)).unwrap();
+                model.entry(day).or_default().insert(key);
+                if i == 20_000 {
+                    // A read mid-stream (a window frame's final call) changes nothing.
+                    let copy = Activity::from_binary(&a.to_binary()).unwrap();
+                    assert_eq!(copy, a);
+                }
+            }
+            assert!(!a.pending.is_empty() && a.dense == dense);
+            let unsettled = a.to_binary();
+            let mut merged = Activity::default();
+            merged.merge_checked(&a).unwrap();
+            a.settle();
+            assert!(a.pending.is_empty());
+            assert_eq!(a.to_binary(), unsettled);
+            assert_eq!(merged.to_binary(), unsettled);
+            let back = Activity::from_binary(&unsettled).unwrap();
+            let days: BTreeMap<i32, Vec<i64>> = back
+                .days
+                .iter()
+                .map(|(d, ids)| {
+                    let keys = back.keys.clone();
+                    (*d, ids.iter().map(|id| back.key_of(&keys, id)).collect())
+                })
+                .collect();
+            let want: BTreeMap<i32, Vec<i64>> = model
+                .into_iter()
+                .map(|(d, keys)| (d, keys.into_iter().collect()))
+                .collect();
+            assert_eq!(days, want);
+        }
     }
 
     #[test]

@@ -65,24 +65,41 @@ pub fn dau(view: &DaysView, day: i32) -> i64 {
         .map_or(0, |e| e.users as i64)
 }
 
-fn union(view: &DaysView, from: i64, to: i64) -> KpiResult<RoaringBitmap> {
-    let mut all = RoaringBitmap::new();
+/// Distinct users active from `from` to `to`, counted from the days' encoded bitmaps one
+/// container (65,536 ids) at a time: the containers of one key are ORed into an 8 KiB block
+/// that stays in the L1 cache, and nothing is decoded or allocated per id.
+fn distinct(view: &DaysView, from: i64, to: i64) -> KpiResult<u64> {
+    let mut containers = Vec::new();
     for entry in view.range(from, to) {
-        all |= decode(view, entry)?;
+        containers.extend(view.containers(entry).map_err(corrupt)?);
     }
-    Ok(all)
+    containers.sort_by_key(|c| c.key);
+    let mut block = [0u64; 1024];
+    let mut total = 0;
+    for same_key in containers.chunk_by(|a, b| a.key == b.key) {
+        if let [only] = same_key {
+            total += u64::from(only.len);
+            continue;
+        }
+        block.fill(0);
+        for c in same_key {
+            c.set_bits(&mut block);
+        }
+        total += block.iter().map(|w| u64::from(w.count_ones())).sum::<u64>();
+    }
+    Ok(total)
 }
 
 /// Distinct users active in the `days` days ending on `day`.
 pub fn trailing(view: &DaysView, day: i32, days: i64) -> KpiResult<i64> {
     let to = i64::from(day);
-    Ok(union(view, to - days + 1, to)?.len() as i64)
+    Ok(distinct(view, to - days + 1, to)? as i64)
 }
 
 /// Distinct users active from `from` to `to`, both included.
 pub fn active_users(view: &DaysView, from: i32, to: i32) -> KpiResult<i64> {
     check_range(from, to)?;
-    Ok(union(view, from.into(), to.into())?.len() as i64)
+    Ok(distinct(view, from.into(), to.into())? as i64)
 }
 
 /// Average daily users over the range (every calendar day, active or not) / distinct users
@@ -102,7 +119,7 @@ pub fn stickiness_month(view: &DaysView, month: i32) -> KpiResult<Option<f64>> {
 }
 
 fn sticky(view: &DaysView, from: i64, to: i64) -> KpiResult<Option<f64>> {
-    let distinct = union(view, from, to)?.len();
+    let distinct = distinct(view, from, to)?;
     if distinct == 0 {
         return Ok(None);
     }
@@ -378,6 +395,32 @@ mod tests {
                 assert_eq!(r.mau, count(r.day - 29));
                 assert_eq!(r.dau, dau(v, r.day));
                 assert_eq!(r.mau, trailing(v, r.day, 30).unwrap());
+            }
+        });
+    }
+
+    /// Counting a range container by container agrees with a brute-force count, with days
+    /// whose containers are arrays or bitmaps, alone or shared with other days.
+    #[test]
+    fn distinct_both_ways() {
+        let mut rng = crate::kpi::testing::Rng(11);
+        // A few users spread over 800,000 keys on most days; on day 3, nearly all of them.
+        let mut rows: Vec<(i32, i64)> = (0..300)
+            .map(|_| (rng.below(10) as i32, rng.below(800_000) as i64))
+            .collect();
+        rows.extend((0..800_000).filter(|k| k % 7 != 0).map(|k| (3, k)));
+        with_view(&rows, |v| {
+            for from in 0..10 {
+                for to in from..10 {
+                    let mut want: Vec<i64> = rows
+                        .iter()
+                        .filter(|(d, _)| (from..=to).contains(d))
+                        .map(|x| x.1)
+                        .collect();
+                    want.sort();
+                    want.dedup();
+                    assert_eq!(active_users(v, from, to).unwrap(), want.len() as i64);
+                }
             }
         });
     }

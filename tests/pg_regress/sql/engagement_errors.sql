@@ -94,4 +94,9 @@ SELECT recv_bytes(substr(:'good'::bytea, 1, length(:'good'::bytea) - 1));
 \echo :LAST_ERROR_SQLSTATE
 SELECT recv_bytes(:'good'::bytea || '\x00'::bytea);
 \echo :LAST_ERROR_SQLSTATE
+-- Two users of one container written in descending order: not the canonical form.
+SELECT activity_summary_send(activity_agg(k, timestamptz '2025-03-01 12:00Z', 'UTC')) AS two
+FROM (VALUES (5::bigint), (9)) AS v(k) \gset
+SELECT recv_bytes(overlay(:'two'::bytea placing '\x09000500' from length(:'two'::bytea) - 11 for 4));
+\echo :LAST_ERROR_SQLSTATE
 SELECT recv_bytes(:'good'::bytea) = s AS good_round_trip FROM err;

@@ -211,3 +211,23 @@ SELECT (SELECT array_agg(k ORDER BY k.day) FROM daily_activity_kpis((SELECT acti
        (SELECT rollup(s) FROM (SELECT activity_agg(u, t, 'UTC') FROM rnd WHERE u > 5
                                UNION ALL SELECT activity_agg(u + 16777215, t, 'UTC') FROM rnd WHERE u <= 5) AS x(s))
      = (SELECT activity_agg(CASE WHEN u <= 5 THEN u + 16777215 ELSE u END, t, 'UTC') FROM rnd) AS mixed_rollup_equals_one_pass;
+
+-- Busy days (over 4,096 events a day, so rows wait in batches before they reach a day's
+-- bitmap) under a running window, whose final function reads the state between rows: every
+-- 997th frame equals count(DISTINCT) over its rows, and the whole equals one aggregate. Then
+-- a key out of the dense range arrives mid-stream, while batches are waiting.
+CREATE TABLE burst AS
+SELECT i, CASE WHEN i = 15000 THEN -1 ELSE (1 + floor(random() * 6000))::bigint END AS u,
+       timestamptz '2025-02-10 00:00Z' + random() * interval '47 hours' AS t
+FROM generate_series(1, 20000) AS i;
+SELECT count(*) AS compared,
+       count(*) FILTER (WHERE w.users <> (SELECT count(DISTINCT u) FROM burst AS b WHERE b.i <= w.i)) AS mismatches,
+       bool_and(w.dau_10 = (SELECT count(DISTINCT u) FROM burst AS b
+                            WHERE b.i <= w.i AND b.t < timestamptz '2025-02-11 00:00Z')) AS dau_agrees
+FROM (SELECT i, active_users(s, '2025-02-10', '2025-02-11') AS users, dau(s, '2025-02-10') AS dau_10
+      FROM (SELECT i, activity_agg(u, t, 'UTC') OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS s
+            FROM burst) AS r
+      WHERE i % 997 = 0 OR i = 20000) AS w;
+SELECT (SELECT activity_agg(u, t, 'UTC') FROM burst)
+     = (SELECT s FROM (SELECT i, activity_agg(u, t, 'UTC') OVER (ORDER BY i ROWS UNBOUNDED PRECEDING) AS s
+                       FROM burst) AS r WHERE i = 20000) AS window_equals_aggregate;
