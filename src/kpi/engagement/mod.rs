@@ -31,7 +31,7 @@ pub mod format;
 pub mod portable;
 pub mod report;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{btree_map, BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use roaring::RoaringBitmap;
@@ -443,10 +443,10 @@ impl Summary for Activity {
         }
         for (day, ids) in other.days {
             match self.days.entry(day) {
-                std::collections::btree_map::Entry::Vacant(slot) => {
+                btree_map::Entry::Vacant(slot) => {
                     slot.insert(ids);
                 }
-                std::collections::btree_map::Entry::Occupied(mut slot) => *slot.get_mut() |= ids,
+                btree_map::Entry::Occupied(mut slot) => *slot.get_mut() |= ids,
             }
         }
         Ok(())
