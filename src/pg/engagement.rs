@@ -358,7 +358,10 @@ impl Rows {
         }
     }
 
+    /// Adds a row. The reports emit a row per calendar day or period, and a summary may span
+    /// millions of days: a cancel or `statement_timeout` is honoured between rows.
     fn put<const N: usize>(&self, mut values: [Datum; N], mut nulls: [bool; N]) {
+        pg_sys::check_for_interrupts!();
         unsafe {
             pg_sys::tuplestore_putvalues(
                 self.store,

@@ -141,6 +141,12 @@ impl Grain {
         }
     }
 
+    /// The first day of the period numbered `index` that PostgreSQL can represent: the
+    /// period holding 4713-11-24 BC, the first `date`, begins before it and is reported from it.
+    pub fn first_day(self, index: i64) -> i32 {
+        self.start(index).max(i64::from(DATE_MIN)) as i32
+    }
+
     /// The first day of the period numbered `index`.
     pub fn start(self, index: i64) -> i64 {
         match self {

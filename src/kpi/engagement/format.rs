@@ -320,6 +320,9 @@ pub fn from_text(text: &str) -> KpiResult<Activity> {
     let read = || -> Result<Activity, String> {
         let object = Object::parse(text, &["version", "keys", "days"], Activity::VERSION)?;
         let kind = match object.value("keys")? {
+            // The empty summary of a parallel worker or rollup that saw no key type yet: its
+            // binary form is valid, so its text form must read back too.
+            Value::String(s) if s == KeyKind::Unknown.name() => Some(KeyKind::Unknown),
             Value::String(s) => KeyKind::from_name(s),
             _ => None,
         }
@@ -327,6 +330,9 @@ pub fn from_text(text: &str) -> KpiResult<Activity> {
         let Value::Object(days) = object.value("days")? else {
             return Err("\"days\" is not a JSON object.".to_string());
         };
+        if kind == KeyKind::Unknown && !days.is_empty() {
+            return Err("A summary of \"unknown\" keys has no days.".to_string());
+        }
         let mut a = Activity {
             kind,
             sorted: true,

@@ -32,18 +32,22 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
 /// Whether the little-endian `u16` values in `bytes` are strictly ascending. Written as a fold
 /// over pairs, without an early exit, so that it compiles to vector compares.
 fn strictly_ascending(bytes: &[u8]) -> bool {
-    let value = |c: &[u8]| u16::from_le_bytes([c[0], c[1]]);
-    bytes
-        .chunks_exact(2)
-        .zip(bytes.get(2..).unwrap_or_default().chunks_exact(2))
-        .fold(true, |ok, (a, b)| ok & (value(a) < value(b)))
+    let values = bytes.as_chunks::<2>().0;
+    values
+        .iter()
+        .zip(values.get(1..).unwrap_or_default())
+        .fold(true, |ok, (a, b)| {
+            ok & (u16::from_le_bytes(*a) < u16::from_le_bytes(*b))
+        })
 }
 
 /// The number of set bits in a bitmap container.
 fn bits(bytes: &[u8]) -> u64 {
     bytes
-        .chunks_exact(8)
-        .map(|c| u64::from(u64::from_le_bytes(c.try_into().unwrap_or_default()).count_ones()))
+        .as_chunks::<8>()
+        .0
+        .iter()
+        .map(|word| u64::from(u64::from_le_bytes(*word).count_ones()))
         .sum()
 }
 

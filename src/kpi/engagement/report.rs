@@ -147,18 +147,20 @@ pub fn active_days(
         return Ok(());
     }
     let mut counts = vec![0u32; view.nkeys as usize];
-    for entry in view.range(lo.into(), hi.into()) {
+    let active = view.range(lo.into(), hi.into());
+    for entry in active {
         for id in decode(view, entry)? {
             counts[id as usize] += 1;
         }
     }
-    let span = (hi - lo) as usize + 1;
-    let mut histogram = vec![0i64; span + 1];
+    // Nobody is active on more days than the summary has in the range; the counts above are
+    // zeros, emitted without memory (a range may span millions of calendar days).
+    let mut histogram = vec![0i64; active.len() + 1];
     for c in counts {
         histogram[c as usize] += 1;
     }
-    for (k, users) in histogram.iter().enumerate().skip(1) {
-        emit(k as i32, *users);
+    for k in 1..=hi - lo + 1 {
+        emit(k, histogram.get(k as usize).copied().unwrap_or(0));
     }
     Ok(())
 }
@@ -286,7 +288,7 @@ pub fn lifecycle(
             let new_users = now.len() - now.intersection_len(&seen);
             let returning = now.intersection_len(prev);
             emit(LifecycleRow {
-                period: grain.start(index) as i32,
+                period: grain.first_day(index),
                 new_users: new_users as i64,
                 returning_users: returning as i64,
                 resurrecting_users: (now.len() - new_users - returning) as i64,
@@ -346,7 +348,7 @@ pub fn retention(
                 None => 0,
             };
             emit(RetentionRow {
-                cohort: grain.start(*index) as i32,
+                cohort: grain.first_day(*index),
                 period_number: n as i32,
                 cohort_size: size as i64,
                 retained: retained as i64,

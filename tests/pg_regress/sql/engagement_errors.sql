@@ -75,6 +75,7 @@ BEGIN
     -- Through a binary COPY of one bytea-framed field.
     EXECUTE format('COPY (SELECT %L::bytea) TO %L (FORMAT binary)', b, '/tmp/csm_engagement_bad.bin');
     CREATE TEMP TABLE IF NOT EXISTS bad_in(s activity_summary);
+    TRUNCATE bad_in;
     EXECUTE format('COPY bad_in FROM %L (FORMAT binary)', '/tmp/csm_engagement_bad.bin');
     SELECT s INTO r FROM bad_in;
     RETURN r;
@@ -100,3 +101,25 @@ FROM (VALUES (5::bigint), (9)) AS v(k) \gset
 SELECT recv_bytes(overlay(:'two'::bytea placing '\x09000500' from length(:'two'::bytea) - 11 for 4));
 \echo :LAST_ERROR_SQLSTATE
 SELECT recv_bytes(:'good'::bytea) = s AS good_round_trip FROM err;
+-- The empty summary of no key type yet (what a parallel rollup of empty summaries carries)
+-- reads back through binary and text alike; with days, that key type is an error.
+SELECT recv_bytes('\x0100000000000000000000000000'::bytea)::text AS unknown_empty;
+SELECT '{"version":1,"keys":"unknown","days":{}}'::activity_summary = recv_bytes('\x0100000000000000000000000000'::bytea) AS text_reads_back;
+SELECT '{"version":1,"keys":"unknown","days":{"2025-03-01":[1]}}'::activity_summary;
+\echo :LAST_ERROR_SQLSTATE
+
+-- A summary spanning PostgreSQL's whole range of dates: the reports' rows per day or period
+-- stop at a statement timeout (57014), and the active-days distribution allocates nothing
+-- per calendar day. The month holding 4713-11-24 BC is reported from that day.
+CREATE TABLE span AS SELECT '{"version":1,"keys":"bigint","days":{"-4713-11-24":[1],"+5874897-12-31":[1,2]}}'::activity_summary AS s;
+SET statement_timeout = '300ms';
+SELECT count(*) FROM span, lifecycle(s, 'day');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM span, daily_activity_kpis(s);
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM span, active_days(s, '-infinity', 'infinity');
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+SELECT a.* FROM span, active_days(s, '-infinity', '4714-11-30 BC') AS a;
+SELECT l.* FROM lifecycle('{"version":1,"keys":"bigint","days":{"-4713-11-24":[1],"-4712-01-05":[1,2]}}', 'month') AS l;
+SELECT r.* FROM retention('{"version":1,"keys":"bigint","days":{"-4713-11-24":[1],"-4712-01-05":[1,2]}}', 'week', 1) AS r;
