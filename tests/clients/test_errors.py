@@ -23,16 +23,21 @@ def test_text_input_errors_name_the_c_function(conn):
     assert caught.value.diag.source_function == "csm_survey_summary_in"
 
 
-@pytest.mark.parametrize("encoding", ["EUC_JP", "LATIN1", "UTF8"])
-def test_malformed_literal_is_22p02_quoting_the_input_in_any_encoding(encoding):
-    name = f"csm_enc_{encoding.lower()}"
+def database_in(name, encoding):
+    """A fresh database `name` in `encoding` (C collation) with the extension, and a UTF-8
+    client connection to it."""
     with psycopg.connect(conninfo("postgres"), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING '{encoding}' "
                       "LC_COLLATE 'C' LC_CTYPE 'C'")
-    with psycopg.connect(conninfo(name), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION csmetrics")
-        conn.execute("SET client_encoding = 'UTF8'")
+    conn = psycopg.connect(conninfo(name), autocommit=True)
+    conn.execute("CREATE EXTENSION csmetrics")
+    conn.execute("SET client_encoding = 'UTF8'")
+    return conn
+
+@pytest.mark.parametrize("encoding", ["EUC_JP", "LATIN1", "UTF8"])
+def test_malformed_literal_is_22p02_quoting_the_input_in_any_encoding(encoding):
+    with database_in(f"csm_enc_{encoding.lower()}", encoding) as conn:
         for literal in ["é", "{\"version\":1,\"hits\":\"é\",\"total\":1}"]:
             with pytest.raises(psycopg.errors.InvalidTextRepresentation) as caught:
                 conn.execute("SELECT %s::text::share_state", (literal,))
@@ -52,14 +57,7 @@ def test_malformed_literal_is_22p02_quoting_the_input_in_any_encoding(encoding):
 def test_text_keys_read_back_in_any_encoding(encoding):
     """mrr_history keeps text keys in UTF-8 and prints them in the database's encoding, so a
     history's text reads back to the same value (and so dump and restore keep it)."""
-    name = f"csm_keys_{encoding.lower()}"
-    with psycopg.connect(conninfo("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING '{encoding}' "
-                      "LC_COLLATE 'C' LC_CTYPE 'C'")
-    with psycopg.connect(conninfo(name), autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION csmetrics")
-        conn.execute("SET client_encoding = 'UTF8'")
+    with database_in(f"csm_keys_{encoding.lower()}", encoding) as conn:
         text, same = conn.execute(
             "SELECT h::text, h = h::text::mrr_history FROM (SELECT mrr_agg(c, m, v) AS h FROM "
             "(VALUES ('é', date '2025-01-01', 1.5), ('e', '2025-01-01', 2)) AS t(c, m, v)) AS s"

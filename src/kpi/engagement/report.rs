@@ -404,7 +404,7 @@ mod tests {
     /// Counting a range container by container agrees with a brute-force count, with days
     /// whose containers are arrays or bitmaps, alone or shared with other days.
     #[test]
-    fn distinct_both_ways() {
+    fn distinct_matches_brute_force() {
         let mut rng = crate::kpi::testing::Rng(11);
         // A few users spread over 800,000 keys on most days; on day 3, nearly all of them.
         let mut rows: Vec<(i32, i64)> = (0..300)
