@@ -15,6 +15,15 @@ use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 /// Declares a version-1 C function (`PG_FUNCTION_INFO_V1` and the function itself), guarded as
 /// `#[pg_guard]` does, so that Rust panics and PostgreSQL errors become proper error reports.
 /// (The attribute itself loses the hygiene of an argument named inside a macro.)
+///
+/// A transition function called once per row may also name an unguarded fast path,
+/// `fn name(fcinfo) unguarded { .. } guarded { .. }`: an `Option<Datum>` expression tried
+/// first, and the guarded body when it gives `None`. The guard costs about as much as
+/// summing a row of four amounts (a call through the GOT and a large frame), so the common
+/// row skips it; in exchange the fast path may call nothing that can raise a PostgreSQL
+/// error (no `palloc`, no `pg_sys` call) and nothing that can panic (no index or arithmetic
+/// that could go out of range, no `or_raise`), as an unwind or a `longjmp` out of it would
+/// cross into C.
 macro_rules! pg_function {
     ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) $body:block) => {
         $(#[$attr])*
@@ -27,7 +36,34 @@ macro_rules! pg_function {
             #[allow(unused_unsafe)]
             unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
         }
-
+        $crate::pg::fmgr::pg_function!(@finfo $name);
+    };
+    ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) unguarded $fast:block guarded $body:block) => {
+        $(#[$attr])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn $name(
+            $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::pg_sys::Datum {
+            #[allow(unused_unsafe)]
+            if let Some(datum) = unsafe { $fast } {
+                return datum;
+            }
+            // Out of line, so that the fast path keeps a small frame.
+            #[cold]
+            #[inline(never)]
+            unsafe fn guarded(
+                $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+            ) -> ::pgrx::pg_sys::Datum {
+                static NAME: &str = stringify!($name);
+                $crate::pg::fmgr::set_current_function(&NAME);
+                #[allow(unused_unsafe)]
+                unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
+            }
+            unsafe { guarded($fcinfo) }
+        }
+        $crate::pg::fmgr::pg_function!(@finfo $name);
+    };
+    (@finfo $name:ident) => {
         const _: () = {
             #[unsafe(export_name = concat!("pg_finfo_", stringify!($name)))]
             extern "C" fn finfo() -> &'static ::pgrx::pg_sys::Pg_finfo_record {

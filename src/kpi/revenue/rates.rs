@@ -112,10 +112,17 @@ fn check_units(function: &str, row: &Row, units: &[i128; 4]) -> KpiResult<()> {
     Ok(())
 }
 
+/// The scale of the rows the fmgr layer reads in place: ten-thousandths, the last place of
+/// a base-10000 digit of `numeric`, so that reading a stored amount needs no division. A
+/// state takes this scale at its first such row (or a larger one, for amounts with more
+/// decimals); the sums stay exact at any scale.
+pub const TEN_THOUSANDTHS: u32 = 4;
+
 /// Exact sums of the four movement columns of `nrr()` (and three of `grr()`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RetentionSums {
-    /// Every sum counts units of 10^-scale: the largest scale of any row so far.
+    /// Every sum counts units of 10^-scale: the largest scale of any row so far, and at
+    /// least [`TEN_THOUSANDTHS`] once a row came through the fast path.
     pub scale: u32,
     pub start: i128,
     pub expansion: i128,
@@ -211,6 +218,41 @@ impl RetentionSums {
         };
         (self.start, self.expansion, self.churn, self.contraction) =
             (start, expansion, churn, contraction);
+        self.rows += 1;
+        true
+    }
+
+    /// Brings the sums to the fmgr layer's fast-path scale, [`TEN_THOUSANDTHS`], from a
+    /// smaller one (a group's first row finds scale 0): true if they are at it now. Sums at
+    /// a larger scale (the group met amounts with more decimals) stay there, and their rows
+    /// take [`Self::add`].
+    pub fn to_ten_thousandths(&mut self) -> bool {
+        self.scale <= TEN_THOUSANDTHS && self.raise_scale(TEN_THOUSANDTHS).is_ok()
+    }
+
+    /// Adds a row given in ten-thousandths, as [`Self::add_units`] does: false, with nothing
+    /// changed, when the sums are at another scale (see [`Self::to_ten_thousandths`]), the row
+    /// loses more than it had, or a sum would reach 2^126 (for [`Self::add`] to check and
+    /// report). Cannot panic: the fmgr layer calls it outside pgrx's guard.
+    #[inline(always)]
+    pub fn add_ten_thousandths(&mut self, row: [u64; 4]) -> bool {
+        let [start, expansion, churn, contraction] = row.map(|u| u as i128);
+        if self.scale != TEN_THOUSANDTHS || churn + contraction > start {
+            return false;
+        }
+        // The sums are never negative, and an amount is below 2^64: a sum below 2^127 plus
+        // an amount lands below 2^127 + 2^64, so one test of the new sums' two top bits (a
+        // wrapped sum is negative) stands for four checked additions.
+        let sums = [
+            self.start.wrapping_add(start),
+            self.expansion.wrapping_add(expansion),
+            self.churn.wrapping_add(churn),
+            self.contraction.wrapping_add(contraction),
+        ];
+        if (sums[0] | sums[1] | sums[2] | sums[3]) >> 126 != 0 {
+            return false;
+        }
+        [self.start, self.expansion, self.churn, self.contraction] = sums;
         self.rows += 1;
         true
     }
@@ -569,6 +611,46 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::OutOfRange);
         assert!(s.add_units([100, 0, 0, 0]));
         assert_eq!(s.start, i128::MAX);
+    }
+
+    /// The fast path's scale: a fresh state takes it, one at a larger scale keeps its own
+    /// (and its rows go to `add`), and the sums are the same either way.
+    #[test]
+    fn ten_thousandths_path() {
+        let mut s = RetentionSums::default();
+        assert!(!s.add_ten_thousandths([10_000, 0, 0, 0]));
+        assert!(s.to_ten_thousandths());
+        assert!(s.add_ten_thousandths([100_000, 5_000, 10_000, 0]));
+        assert!(!s.add_ten_thousandths([10_000, 0, 10_000, 1]));
+        assert_eq!(
+            (s.scale, s.start, s.expansion, s.churn, s.rows),
+            (4, 100_000, 5_000, 10_000, 1)
+        );
+        let mut direct = RetentionSums::default();
+        direct
+            .add("nrr", &[m("10"), m("0.5"), m("1.0"), m("0")])
+            .unwrap();
+        assert_eq!(s.nrr(), direct.nrr());
+        // Near the top of the format the fast path steps aside, and `add` goes on to the
+        // exact limit.
+        let mut high = s.clone();
+        high.start = (1 << 126) - 10;
+        assert!(high.add_ten_thousandths([9, 0, 0, 0]));
+        let before = high.clone();
+        assert!(!high.add_ten_thousandths([1, 0, 0, 0]));
+        assert_eq!(high, before);
+        high.add("nrr", &[m("0.0001"), m("0"), m("0"), m("0")])
+            .unwrap();
+        assert_eq!(high.start, 1 << 126);
+        high.start = i128::MAX - 5;
+        assert!(!high.add_ten_thousandths([u64::MAX, 0, 0, 0]));
+        assert_eq!(high.start, i128::MAX - 5);
+        direct
+            .add("nrr", &[m("1.00001"), m("0"), m("0"), m("0")])
+            .unwrap();
+        assert_eq!(direct.scale, 5);
+        assert!(!direct.to_ten_thousandths());
+        assert!(!direct.add_ten_thousandths([10_000, 0, 0, 0]));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
-use super::numeric::{money_datum, money_from_datum, units_at_scale};
+use super::numeric::{money_datum, money_from_datum, stored_or_zero, ten_thousandths};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::rates::{self, RetentionSums, Row};
 use crate::pg::fmgr::{arg, arg_f64, arg_is_null, pg_function, return_f64, return_null, OrRaise};
@@ -57,52 +57,51 @@ unsafe fn retention_row(fcinfo: FunctionCallInfo, with_expansion: bool) -> Optio
     }
 }
 
-/// The row's amounts as units of `scale` when every one is NULL (0), zero, or a short stored
-/// value at that scale and not negative: the common row, added without building [`Money`]s.
+/// The row's amounts in ten-thousandths when every one is NULL (0) or a stored amount that
+/// [`ten_thousandths`] reads: the common row, added without building [`Money`]s.
 #[inline(always)]
-unsafe fn row_units_at(
-    fcinfo: FunctionCallInfo,
-    scale: u32,
-    with_expansion: bool,
-) -> Option<[i128; 4]> {
+unsafe fn row_ten_thousandths(fcinfo: FunctionCallInfo, with_expansion: bool) -> Option<[u64; 4]> {
     unsafe {
-        #[inline(always)]
-        unsafe fn at(fcinfo: FunctionCallInfo, n: usize, scale: u32) -> Option<i128> {
-            unsafe {
-                if arg_is_null(fcinfo, n) {
-                    Some(0)
-                } else {
-                    units_at_scale(arg(fcinfo, n), scale)
-                }
-            }
-        }
-        Some(if with_expansion {
-            [
-                at(fcinfo, 1, scale)?,
-                at(fcinfo, 2, scale)?,
-                at(fcinfo, 3, scale)?,
-                at(fcinfo, 4, scale)?,
-            ]
+        let at = |n: usize| ten_thousandths(stored_or_zero(arg(fcinfo, n), arg_is_null(fcinfo, n)));
+        let (row, ok) = if with_expansion {
+            let ((s, s_ok), (e, e_ok), (c, c_ok), (k, k_ok)) = (at(1), at(2), at(3), at(4));
+            ([s, e, c, k], s_ok & e_ok & c_ok & k_ok)
         } else {
-            [
-                at(fcinfo, 1, scale)?,
-                0,
-                at(fcinfo, 2, scale)?,
-                at(fcinfo, 3, scale)?,
-            ]
-        })
+            let ((s, s_ok), (c, c_ok), (k, k_ok)) = (at(1), at(2), at(3));
+            ([s, 0, c, k], s_ok & c_ok & k_ok)
+        };
+        ok.then_some(row)
     }
 }
 
+/// The common row, unguarded (see [`pg_function!`]): loads, integer arithmetic that cannot
+/// overflow, and checked sums. A row with a NULL start is skipped here too. None for the
+/// guarded path: the group's first counted row (its state is allocated there), a state at
+/// another scale, and any row that [`RetentionSums::add_ten_thousandths`] leaves to the
+/// full checks.
 #[inline(always)]
+unsafe fn retention_fast(fcinfo: FunctionCallInfo, with_expansion: bool) -> Option<Datum> {
+    unsafe {
+        if arg_is_null(fcinfo, 1) {
+            return Some(unchanged(fcinfo));
+        }
+        if arg_is_null(fcinfo, 0) {
+            return None;
+        }
+        let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<RetentionSums>();
+        let row = row_ten_thousandths(fcinfo, with_expansion)?;
+        state.add_ten_thousandths(row).then(|| state_datum(state))
+    }
+}
+
 unsafe fn retention_accum(fcinfo: FunctionCallInfo, with_expansion: bool) -> Datum {
     unsafe {
         if arg_is_null(fcinfo, 1) {
             return unchanged(fcinfo);
         }
         let state = state_mut::<RetentionSums>(fcinfo, 0);
-        if let Some(units) = row_units_at(fcinfo, state.scale, with_expansion) {
-            if state.add_units(units) {
+        if let Some(row) = row_ten_thousandths(fcinfo, with_expansion) {
+            if state.to_ten_thousandths() && state.add_ten_thousandths(row) {
                 return state_datum(state);
             }
         }
@@ -129,8 +128,12 @@ unsafe fn retention_retract(fcinfo: FunctionCallInfo, with_expansion: bool) -> D
     }
 }
 
-pg_function!(fn csm_nrr_accum(fcinfo) { unsafe { retention_accum(fcinfo, true) } });
-pg_function!(fn csm_grr_accum(fcinfo) { unsafe { retention_accum(fcinfo, false) } });
+pg_function!(fn csm_nrr_accum(fcinfo)
+    unguarded { unsafe { retention_fast(fcinfo, true) } }
+    guarded { unsafe { retention_accum(fcinfo, true) } });
+pg_function!(fn csm_grr_accum(fcinfo)
+    unguarded { unsafe { retention_fast(fcinfo, false) } }
+    guarded { unsafe { retention_accum(fcinfo, false) } });
 pg_function!(fn csm_nrr_retract(fcinfo) { unsafe { retention_retract(fcinfo, true) } });
 pg_function!(fn csm_grr_retract(fcinfo) { unsafe { retention_retract(fcinfo, false) } });
 

@@ -58,9 +58,9 @@ JOIN (SELECT a.id, nrr(b.s, b.e, b.c, b.k), grr(b.s, b.c, b.k)
            JOIN rnd_mov b ON b.id = a.id - back.n
       WHERE a.id <= 3000 GROUP BY a.id) AS r USING (id);
 
--- Amounts of one scale (a numeric(14,2) column) take the in-place path; a zero, a NULL, a
--- 20-digit amount, or amounts of scale 0 and 3 in an unconstrained column take the full one,
--- and the state then carries on at the larger scale. Every way: equal to sum(numeric).
+-- Amounts of one scale (a numeric(14,2) column), zeros, NULLs, and amounts of scale 0 and 3
+-- in an unconstrained column take the in-place path; a 20-digit amount takes the full one,
+-- and the state carries on. Every way: equal to sum(numeric).
 CREATE TEMP TABLE cents AS
 SELECT g % 5 AS seg, g AS id, s::numeric(14,2) AS s,
        (CASE WHEN g % 11 = 0 THEN 0 ELSE round((random() * 300)::numeric, 2) END)::numeric(14,2) AS e,
@@ -90,6 +90,29 @@ JOIN (SELECT 'cents' AS t, seg,
              (100 * (sum(s) - sum(coalesce(c, 0)) - sum(k)) / sum(s))::float8
       FROM mixed GROUP BY seg) AS p USING (t, seg)
 GROUP BY t ORDER BY t;
+-- Every stored shape the in-place reader takes or leaves: below 1, whole, cents, up to six
+-- decimals, from 0.001 to past 10^12 (where it stops), zeros. Segments 0-4 hold at most four
+-- decimals (the state stays at ten-thousandths throughout); segments 5-8 also meet five and
+-- six, and carry on at that scale. Grouped by order of magnitude too, so that a misread
+-- amount shows beside its peers. Equal to sum(numeric) either way.
+CREATE TEMP TABLE shapes AS
+SELECT seg, mag, s, CASE WHEN id % 10 = 0 THEN 0 ELSE trunc(s * random()::numeric * 0.3, de) END AS e,
+       trunc(s * random()::numeric * 0.4, d) AS c, trunc(s * random()::numeric * 0.5, d) AS k
+FROM (SELECT g AS id, g % 9 AS seg, g % 16 AS mag, d, (g / 9) % 5 AS de,
+             trunc((10 ^ (g % 16 - 3 + random()))::numeric, d) AS s
+      FROM (SELECT g, CASE WHEN g % 9 < 5 THEN g % 5 ELSE g % 7 END AS d
+            FROM generate_series(1, 14400) AS g) AS t) AS t;
+SELECT count(*) FILTER (WHERE s < 1) AS below_1, count(*) FILTER (WHERE s >= 1e12) AS past_1e12,
+       count(*) FILTER (WHERE scale(s) >= 5) AS over_4_decimals, count(*) FILTER (WHERE s = 0) AS zeros
+FROM shapes;
+SELECT count(*) AS compared, count(x.nrr) AS non_null,
+       count(*) FILTER (WHERE (x.nrr IS NULL) <> (p.nrr IS NULL)
+                           OR abs(x.nrr - p.nrr) > 1e-12 * abs(p.nrr)
+                           OR abs(x.grr - p.grr) > 1e-12 * abs(p.grr)) AS mismatches
+FROM (SELECT seg, mag, nrr(s, e, c, k), grr(s, c, k) FROM shapes GROUP BY seg, mag) AS x
+JOIN (SELECT seg, mag, (100 * (sum(s) + sum(e) - sum(c) - sum(k)) / nullif(sum(s), 0))::float8 AS nrr,
+             (100 * (sum(s) - sum(c) - sum(k)) / nullif(sum(s), 0))::float8 AS grr
+      FROM shapes GROUP BY seg, mag) AS p USING (seg, mag);
 -- A row of the in-place path that loses more than it had is still reported in full.
 SELECT nrr(s, e, c, k) FROM (VALUES (10.00, 0.00, 6.00, 4.00), (10.00, 0.00, 6.00, 4.01)) AS v(s, e, c, k);
 SELECT grr(s, c, k) FROM (VALUES (10.00, 0.00, 4.00), (10.00, -0.01, 4.00)) AS v(s, c, k);
