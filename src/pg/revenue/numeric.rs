@@ -142,26 +142,45 @@ fn place_units(combined: u64, header: u16, digits: usize) -> (u64, bool) {
     }
 }
 
-/// [`ten_thousandths`] of any other value: a zero, three or four digits, or (not ours) any
-/// other header.
+/// [`ten_thousandths`] of any other value: a zero, three or four digits, a value with a
+/// 4-byte header (one computed by an expression, such as `coalesce(x, 0) * 12`, rather than
+/// read from a row), or (not ours) a toast pointer, a compressed value or the long format.
 #[inline(never)]
 unsafe fn other_amount(ptr: *const u8) -> (u64, bool) {
     unsafe {
+        const NO: (u64, bool) = (0, false);
         let first = *ptr;
-        let header = std::ptr::read_unaligned(ptr.add(1).cast::<u16>());
-        // VARATT_IS_1B and not a pointer to a toasted value; the short format, plus sign.
-        if first & 0x01 == 0 || first == 0x01 || header & (SIGN_MASK | SHORT_SIGN_MASK) != SHORT {
-            return (0, false);
+        // Where the format word starts, and the value's length from there.
+        let (data, len) = if first & 0x01 == 0x01 {
+            // VARATT_IS_1B; 0x01 alone tags a toast pointer.
+            if first == 0x01 {
+                return NO;
+            }
+            (ptr.add(1), ((first >> 1) as usize).wrapping_sub(1))
+        } else if first & 0x03 == 0x00 {
+            // VARATT_IS_4B_U: the length is the 4-byte header's upper 30 bits.
+            let size = std::ptr::read_unaligned(ptr.cast::<u32>()) >> 2;
+            (ptr.add(4), (size as usize).wrapping_sub(4))
+        } else {
+            return NO;
+        };
+        // Every numeric has its 2-byte format word; the short format, plus sign.
+        if len < 2 {
+            return NO;
         }
-        let digit = |i: usize| std::ptr::read_unaligned(ptr.add(3 + 2 * i).cast::<u16>()) as u64;
-        let digits = ((first >> 1) as usize).wrapping_sub(3) >> 1;
+        let header = std::ptr::read_unaligned(data.cast::<u16>());
+        if header & (SIGN_MASK | SHORT_SIGN_MASK) != SHORT {
+            return NO;
+        }
+        let digit = |i: usize| std::ptr::read_unaligned(data.add(2 + 2 * i).cast::<u16>()) as u64;
+        let digits = (len - 2) >> 1;
         let combined = match digits {
             0 => return (0, true),
             1 => digit(0),
             2 => digit(0) * 10_000 + digit(1),
             3 => (digit(0) * 10_000 + digit(1)) * 10_000 + digit(2),
             4 => ((digit(0) * 10_000 + digit(1)) * 10_000 + digit(2)) * 10_000 + digit(3),
-            _ => return (0, false),
+            _ => return NO,
         };
         place_units(combined, header, digits)
     }
@@ -346,6 +365,15 @@ mod tests {
         ok.then_some(units)
     }
 
+    /// The same value with the 4-byte header of a value computed in memory.
+    fn computed(text: &str) -> Vec<u8> {
+        let short = stored(text);
+        let size = (short.len() - 1 + 4) as u32;
+        let mut out = (size << 2).to_le_bytes().to_vec();
+        out.extend_from_slice(&short[1..]);
+        out
+    }
+
     #[test]
     fn ten_thousandths_of_every_shape() {
         let cases = [
@@ -376,6 +404,7 @@ mod tests {
         ];
         for text in cases {
             assert_eq!(read(&stored(text)), expected(text), "{text}");
+            assert_eq!(read(&computed(text)), expected(text), "{text}");
         }
         assert_eq!(read(&stored("6530.93")), Some(65_309_300));
         assert_eq!(
@@ -408,15 +437,29 @@ mod tests {
                 text
             };
             assert_eq!(read(&stored(&text)), expected(&text), "{text}");
+            assert_eq!(read(&computed(&text)), expected(&text), "{text}");
         }
     }
 
     #[test]
     fn other_headers_are_left_to_the_full_reader() {
-        // A 4-byte header, an external pointer's tag, NaN and infinity in the short form.
-        let four_byte = [(7u8 << 2), 0, 0, 0, 0x00, 0x80, 0x31, 0x00];
-        assert_eq!(read(&four_byte), None);
+        // A compressed value's header, an external pointer's tag, the long format (weight,
+        // then display scale), NaN and infinity in the short form.
+        let compressed = [(8u8 << 2) | 0x02, 0, 0, 0, 0x00, 0x80, 0x31, 0x00];
+        assert_eq!(read(&compressed), None);
         assert_eq!(read(&[0x01, 18, 0, 0]), None);
+        let long = [
+            (9u8 << 1) | 1,
+            0x00,
+            0x00,
+            0x00,
+            0x00,
+            0x31,
+            0x00,
+            0x00,
+            0x00,
+        ];
+        assert_eq!(read(&long), None);
         for special in [0xC000u16, 0xD000, 0xF000] {
             let mut bytes = vec![(3 << 1) | 1];
             bytes.extend_from_slice(&special.to_le_bytes());
