@@ -122,7 +122,7 @@ pub const TEN_THOUSANDTHS: u32 = 4;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RetentionSums {
     /// Every sum counts units of 10^-scale: the largest scale of any row so far, and at
-    /// least [`TEN_THOUSANDTHS`] once a row came through the fast path.
+    /// least [`TEN_THOUSANDTHS`] (0 before the first row).
     pub scale: u32,
     pub start: i128,
     pub expansion: i128,
@@ -144,11 +144,17 @@ impl RetentionSums {
         ]
     }
 
+    /// Rescales the sums to `scale`, all or none: on an error nothing has changed (the fast
+    /// path's caller goes on at the old scale).
     fn raise_scale(&mut self, scale: u32) -> KpiResult<()> {
         if scale > self.scale {
             let factor = super::money::pow10(scale - self.scale);
-            for s in self.sums_mut() {
-                *s = s.checked_mul(factor).ok_or_else(|| too_large("nrr sum"))?;
+            let mut raised = [0i128; 4];
+            for (r, s) in raised.iter_mut().zip(self.sums_mut()) {
+                *r = s.checked_mul(factor).ok_or_else(|| too_large("nrr sum"))?;
+            }
+            for (s, r) in self.sums_mut().into_iter().zip(raised) {
+                *s = r;
             }
             self.scale = scale;
         }
@@ -165,10 +171,17 @@ impl RetentionSums {
         check_units(function, row, &units)
     }
 
-    /// The row's amounts at the state's scale (raised first if the row has more decimals).
+    /// The row's amounts at the state's scale, raised first to the row's if it has more
+    /// decimals, and to [`TEN_THOUSANDTHS`] at least, like the fast path's rows: the sums'
+    /// limit is then the same whatever path each row took and in whatever order.
     #[inline]
     fn row_units(&mut self, row: &Row) -> KpiResult<[i128; 4]> {
-        let scale = row.iter().map(|m| m.scale).max().unwrap_or(0);
+        let scale = row
+            .iter()
+            .map(|m| m.scale)
+            .max()
+            .unwrap_or(0)
+            .max(TEN_THOUSANDTHS);
         self.raise_scale(scale)?;
         let mut units = [0i128; 4];
         for (u, m) in units.iter_mut().zip(row) {
@@ -567,16 +580,16 @@ mod tests {
         s.add("nrr", &[m("100"), m("0"), m("0"), m("0")]).unwrap();
         s.add("nrr", &[m("0.01"), m("0.005"), m("0"), m("0")])
             .unwrap();
-        assert_eq!(s.scale, 3);
-        assert_eq!(s.start, 100_010);
+        assert_eq!(s.scale, 4);
+        assert_eq!(s.start, 1_000_100);
         s.remove("nrr", &[m("0.01"), m("0.005"), m("0"), m("0")])
             .unwrap();
-        assert_eq!((s.start, s.expansion, s.rows), (100_000, 0, 1));
+        assert_eq!((s.start, s.expansion, s.rows), (1_000_000, 0, 1));
         let mut t = RetentionSums::default();
         t.add("nrr", &[m("3.5"), m("1"), m("0.5"), m("0")]).unwrap();
         let mut u = s.clone();
         u.merge(&t).unwrap();
-        assert_eq!(u.start, 103_500);
+        assert_eq!(u.start, 1_035_000);
         assert_eq!(
             RetentionSums::from_binary(&u.to_binary()).unwrap(),
             u.clone()
@@ -590,10 +603,11 @@ mod tests {
         let mut s = RetentionSums::default();
         s.add("nrr", &[m("10.00"), m("0"), m("0.00"), m("0")])
             .unwrap();
-        assert!(s.add_units([525, 150, 0, 200]));
+        // Sums count ten-thousandths at least.
+        assert!(s.add_units([52_500, 15_000, 0, 20_000]));
         assert_eq!(
             (s.scale, s.start, s.expansion, s.contraction, s.rows),
-            (2, 1525, 150, 200, 2)
+            (4, 152_500, 15_000, 20_000, 2)
         );
         let before = s.clone();
         assert!(!s.add_units([100, 0, 100, 1]));
@@ -611,6 +625,34 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::OutOfRange);
         assert!(s.add_units([100, 0, 0, 0]));
         assert_eq!(s.start, i128::MAX);
+    }
+
+    /// A scale change that would overflow leaves every sum as it was (the fast path goes on
+    /// at the old scale), and the limit is the same in any row order.
+    #[test]
+    fn scale_change_is_all_or_none() {
+        let mut s = RetentionSums::default();
+        s.expansion = 2 * 10i128.pow(34);
+        s.start = 1;
+        s.rows = 1;
+        let before = s.clone();
+        assert!(!s.to_ten_thousandths());
+        assert_eq!(s, before);
+        let big = [
+            m("1"),
+            m("20000000000000000000000000000000000"),
+            m("0"),
+            m("0"),
+        ];
+        let small = [m("1"), m("0"), m("0"), m("0")];
+        for rows in [[&big, &small], [&small, &big]] {
+            let mut s = RetentionSums::default();
+            let errors = rows.iter().filter(|r| s.add("nrr", r).is_err()).count();
+            assert_eq!(
+                errors, 1,
+                "2 x 10^34 in ten-thousandths is past i128 in any order"
+            );
+        }
     }
 
     /// The fast path's scale: a fresh state takes it, one at a larger scale keeps its own

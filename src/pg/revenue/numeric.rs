@@ -11,7 +11,7 @@ use pgrx::varlena::{
 };
 
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
-use crate::kpi::revenue::money::Money;
+use crate::kpi::revenue::money::{Money, MAX_SCALE};
 
 const SIGN_MASK: u16 = 0xC000;
 const NEG: u16 = 0x4000;
@@ -106,9 +106,15 @@ pub unsafe fn ten_thousandths(ptr: *const u8) -> (u64, bool) {
         // header or a toast pointer is longer still).
         let header = std::ptr::read_unaligned(ptr.add(1).cast::<u16>());
         // A 1-byte header of 5 or 7 bytes in all (one or two digits, told apart by bit 2);
-        // the short format, a plus sign and weight 0, in one comparison.
+        // the short format, a plus sign, a display scale below 32 (money allows 38, checked
+        // out of line) and weight 0, in one comparison.
         if first | 0x04 == ONE_OR_TWO_DIGITS
-            && header & (SIGN_MASK | SHORT_SIGN_MASK | SHORT_WEIGHT_SIGN_MASK | SHORT_WEIGHT_MASK)
+            && header
+                & (SIGN_MASK
+                    | SHORT_SIGN_MASK
+                    | DSCALE_32
+                    | SHORT_WEIGHT_SIGN_MASK
+                    | SHORT_WEIGHT_MASK)
                 == SHORT
         {
             // The 4 bytes ending at the value's end: its two digits (units, then the four
@@ -122,6 +128,9 @@ pub unsafe fn ten_thousandths(ptr: *const u8) -> (u64, bool) {
         other_amount(ptr)
     }
 }
+
+/// The bit of a short header's display scale worth 32.
+const DSCALE_32: u16 = 32 << SHORT_DSCALE_SHIFT;
 
 /// The first byte of a value of one or two digits, with the bit that tells them apart set.
 const ONE_OR_TWO_DIGITS: u8 = (7 << 1) | 1;
@@ -168,8 +177,11 @@ unsafe fn other_amount(ptr: *const u8) -> (u64, bool) {
         if len < 2 {
             return NO;
         }
+        // The short format, a plus sign, and a display scale that money allows (the full
+        // reader refuses more, and both paths must agree).
         let header = std::ptr::read_unaligned(data.cast::<u16>());
-        if header & (SIGN_MASK | SHORT_SIGN_MASK) != SHORT {
+        let dscale = ((header & SHORT_DSCALE_MASK) >> SHORT_DSCALE_SHIFT) as u32;
+        if header & (SIGN_MASK | SHORT_SIGN_MASK) != SHORT || dscale > MAX_SCALE {
             return NO;
         }
         let digit = |i: usize| std::ptr::read_unaligned(data.add(2 + 2 * i).cast::<u16>()) as u64;
@@ -345,7 +357,14 @@ mod tests {
     /// of ten-thousandths when it is zero or more, below 10^12, and has no non-zero digit past
     /// the fourth decimal; None otherwise.
     fn expected(text: &str) -> Option<u64> {
-        let m = Money::parse(text)?;
+        // Past 38 decimals money refuses a value; below, trailing zeros are only display.
+        let text = match text.split_once('.') {
+            Some((_, frac)) if frac.len() > MAX_SCALE as usize => return None,
+            Some((int, frac)) if frac.trim_end_matches('0').is_empty() => int.to_string(),
+            Some((int, frac)) => format!("{int}.{}", frac.trim_end_matches('0')),
+            None => text.to_string(),
+        };
+        let m = Money::parse(&text)?;
         let units = if m.scale <= 4 {
             m.units * crate::kpi::revenue::money::pow10(4 - m.scale)
         } else {
@@ -401,6 +420,13 @@ mod tests {
             "0.0000",
             "123456789012.3456",
             "7.000000001",
+            // Display scales past money's 38 (refused by both readers), 32 and over (read
+            // out of line) and 31 (inline).
+            "1.0000000000000000000000000000000000000000",
+            "0.0000000000000000000000000000000000000000",
+            "5.00000000000000000000000000000000000000",
+            "5.0000000000000000000000000000000",
+            "5.000000000000000000000000000000",
         ];
         for text in cases {
             assert_eq!(read(&stored(text)), expected(text), "{text}");

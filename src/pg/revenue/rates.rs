@@ -76,17 +76,16 @@ unsafe fn row_ten_thousandths(fcinfo: FunctionCallInfo, with_expansion: bool) ->
 
 /// The common row, unguarded (see [`pg_function!`]): loads, integer arithmetic that cannot
 /// overflow, and checked sums. A row with a NULL start is skipped here too. None for the
-/// guarded path: the group's first counted row (its state is allocated there), a state at
-/// another scale, and any row that [`RetentionSums::add_ten_thousandths`] leaves to the
-/// full checks.
+/// guarded path: the group's first row (its state is allocated there), a state at another
+/// scale, and any row that [`RetentionSums::add_ten_thousandths`] leaves to the full checks.
 #[inline(always)]
 unsafe fn retention_fast(fcinfo: FunctionCallInfo, with_expansion: bool) -> Option<Datum> {
     unsafe {
-        if arg_is_null(fcinfo, 1) {
-            return Some(unchanged(fcinfo));
-        }
         if arg_is_null(fcinfo, 0) {
             return None;
+        }
+        if arg_is_null(fcinfo, 1) {
+            return Some(arg(fcinfo, 0));
         }
         let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<RetentionSums>();
         let row = row_ten_thousandths(fcinfo, with_expansion)?;
@@ -94,12 +93,15 @@ unsafe fn retention_fast(fcinfo: FunctionCallInfo, with_expansion: bool) -> Opti
     }
 }
 
+/// The guarded transition. A row with a NULL start still gets a (possibly empty) state
+/// back: as a window's moving-aggregate transition it must never return NULL, and an empty
+/// state finishes as NULL all the same.
 unsafe fn retention_accum(fcinfo: FunctionCallInfo, with_expansion: bool) -> Datum {
     unsafe {
-        if arg_is_null(fcinfo, 1) {
-            return unchanged(fcinfo);
-        }
         let state = state_mut::<RetentionSums>(fcinfo, 0);
+        if arg_is_null(fcinfo, 1) {
+            return state_datum(state);
+        }
         if let Some(row) = row_ten_thousandths(fcinfo, with_expansion) {
             if state.to_ten_thousandths() && state.add_ten_thousandths(row) {
                 return state_datum(state);

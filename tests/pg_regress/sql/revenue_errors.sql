@@ -14,6 +14,12 @@ SELECT nrr(1e40, 0, 0, 0);
 \echo :LAST_ERROR_SQLSTATE
 SELECT nrr(1e-39, 0, 0, 0);
 \echo :LAST_ERROR_SQLSTATE
+-- More than 38 decimals, even as trailing zeros: refused by the in-place reader as by the
+-- full one, for a whole amount (read inline) and for a zero (read out of line).
+SELECT nrr(1.0000000000000000000000000000000000000000, 0, 0, 0);
+\echo :LAST_ERROR_SQLSTATE
+SELECT nrr(5, 0.0000000000000000000000000000000000000000, 0, 0);
+\echo :LAST_ERROR_SQLSTATE
 -- Two rows that fit, whose sum does not (an i128 overflow is an error, never a wrap).
 SELECT nrr(s, 0, 0, 0) FROM (VALUES (99999999999999999999999999999999999999), (99999999999999999999999999999999999999)) AS t(s);
 \echo :LAST_ERROR_SQLSTATE

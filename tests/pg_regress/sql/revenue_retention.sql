@@ -119,6 +119,12 @@ SELECT count(*) AS compared,
 FROM (SELECT seg, mag, nrr(s, e, c, k), grr(s, c, k) FROM shapes GROUP BY seg, mag) AS x
 JOIN (SELECT seg, mag, nrr(s * 1, e + 0, c * 1, k + 0), grr(s + 0, c * 1, k * 1)
       FROM shapes GROUP BY seg, mag) AS y USING (seg, mag);
+-- A sliding frame that starts on a NULL start (a customer not there yet), or holds only
+-- such rows: the moving-aggregate transition still returns a state, and the frame is NULL.
+SELECT i, round(nrr(s, e, c, 0) OVER w::numeric, 4) AS nrr, round(grr(s, c, 0) OVER w::numeric, 4) AS grr
+FROM (VALUES (1, NULL::numeric, 0::numeric, 0::numeric), (2, 10, 2, 1), (3, 20, 0, 4), (4, NULL, 0, 0),
+             (5, NULL, 0, 0), (6, 8, 1, 2)) AS v(i, s, e, c)
+WINDOW w AS (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) ORDER BY i;
 -- A row of the in-place path that loses more than it had is still reported in full.
 SELECT nrr(s, e, c, k) FROM (VALUES (10.00, 0.00, 6.00, 4.00), (10.00, 0.00, 6.00, 4.01)) AS v(s, e, c, k);
 SELECT grr(s, c, k) FROM (VALUES (10.00, 0.00, 4.00), (10.00, -0.01, 4.00)) AS v(s, c, k);
