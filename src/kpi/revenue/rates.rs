@@ -280,22 +280,38 @@ impl RetentionSums {
             .map_err(|why| crate::kpi::counters::inconsistent_take_back(Self::TYPE_NAME, why))
     }
 
+    /// The sums divided by the largest power of ten that divides them all: the same ratios
+    /// in smaller integers. Sums of cents kept in ten-thousandths end in two zeros, and an
+    /// integer converts to a double exactly only below 2^53, so the quotient is then the
+    /// correctly rounded one for sums 100 times larger.
+    fn reduced(&self) -> [i128; 4] {
+        let mut sums = [self.start, self.expansion, self.churn, self.contraction];
+        while sums.iter().any(|s| *s != 0) && sums.iter().all(|s| s % 10 == 0) {
+            for s in &mut sums {
+                *s /= 10;
+            }
+        }
+        sums
+    }
+
     /// 100 x (start + expansion - churn - contraction) / start; None for no row or start 0.
     pub fn nrr(&self) -> Option<f64> {
+        let [start, expansion, churn, contraction] = self.reduced();
         percent_of_sum(
             &[
-                (self.start, false),
-                (self.expansion, false),
-                (self.churn, true),
-                (self.contraction, true),
+                (start, false),
+                (expansion, false),
+                (churn, true),
+                (contraction, true),
             ],
-            self.start,
+            start,
         )
     }
 
     /// 100 x (start - churn - contraction) / start.
     pub fn grr(&self) -> Option<f64> {
-        percent(self.start - self.churn - self.contraction, self.start)
+        let [start, _, churn, contraction] = self.reduced();
+        percent(start - churn - contraction, start)
     }
 }
 
@@ -625,6 +641,24 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::OutOfRange);
         assert!(s.add_units([100, 0, 0, 0]));
         assert_eq!(s.start, i128::MAX);
+    }
+
+    /// Sums of cents kept in ten-thousandths give the quotient of the cents themselves: the
+    /// correctly rounded double (the helper's case: 838,857,291,649 and 100,707,973,284, whose
+    /// ten-thousandths pass 2^53).
+    #[test]
+    fn quotient_of_the_reduced_sums() {
+        let mut s = RetentionSums::default();
+        s.add(
+            "nrr",
+            &[m("838857291649"), m("0"), m("100707973284"), m("0")],
+        )
+        .unwrap();
+        assert_eq!(s.start, 8_388_572_916_490_000);
+        let exact = 100.0 * (838_857_291_649.0 - 100_707_973_284.0) / 838_857_291_649.0;
+        assert_eq!(s.nrr(), Some(exact));
+        assert_eq!(s.nrr(), Some(87.99462384286709));
+        assert_eq!(s.grr(), s.nrr());
     }
 
     /// A scale change that would overflow leaves every sum as it was (the fast path goes on
