@@ -8,7 +8,7 @@ use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::numeric::{money_datum, money_from_datum, stored_or_zero, ten_thousandths};
 use crate::kpi::revenue::money::Money;
-use crate::kpi::revenue::rates::{self, RetentionSums, Row};
+use crate::kpi::revenue::rates::{self, RetentionSums, Row, TEN_THOUSANDTHS};
 use crate::pg::fmgr::{arg, arg_f64, arg_is_null, pg_function, return_f64, return_null, OrRaise};
 use crate::pg::summary::{self, state_datum, state_mut, state_ref, unchanged};
 
@@ -88,6 +88,10 @@ unsafe fn retention_fast(fcinfo: FunctionCallInfo, with_expansion: bool) -> Opti
             return Some(arg(fcinfo, 0));
         }
         let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<RetentionSums>();
+        // A group at a larger scale reads its rows in full: not twice.
+        if state.scale != TEN_THOUSANDTHS {
+            return None;
+        }
         let row = row_ten_thousandths(fcinfo, with_expansion)?;
         state.add_ten_thousandths(row).then(|| state_datum(state))
     }
@@ -102,9 +106,11 @@ unsafe fn retention_accum(fcinfo: FunctionCallInfo, with_expansion: bool) -> Dat
         if arg_is_null(fcinfo, 1) {
             return state_datum(state);
         }
-        if let Some(row) = row_ten_thousandths(fcinfo, with_expansion) {
-            if state.to_ten_thousandths() && state.add_ten_thousandths(row) {
-                return state_datum(state);
+        if state.to_ten_thousandths() {
+            if let Some(row) = row_ten_thousandths(fcinfo, with_expansion) {
+                if state.add_ten_thousandths(row) {
+                    return state_datum(state);
+                }
             }
         }
         // Any other row: rescaled, checked, and reported in full when wrong.
