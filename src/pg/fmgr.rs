@@ -31,10 +31,7 @@ macro_rules! pg_function {
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::pg_sys::Datum {
-            static NAME: &str = stringify!($name);
-            $crate::pg::fmgr::set_current_function(&NAME);
-            #[allow(unused_unsafe)]
-            unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
+            $crate::pg::fmgr::pg_function!(@guard $name $body)
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
@@ -54,15 +51,21 @@ macro_rules! pg_function {
             unsafe fn guarded(
                 $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
             ) -> ::pgrx::pg_sys::Datum {
-                static NAME: &str = stringify!($name);
-                $crate::pg::fmgr::set_current_function(&NAME);
-                #[allow(unused_unsafe)]
-                unsafe { ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body) }
+                $crate::pg::fmgr::pg_function!(@guard $name $body)
             }
             unsafe { guarded($fcinfo) }
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
+    // The guarded body: names the function for error reports, then runs under pgrx's guard.
+    (@guard $name:ident $body:block) => {{
+        static NAME: &str = stringify!($name);
+        $crate::pg::fmgr::set_current_function(&NAME);
+        #[allow(unused_unsafe)]
+        unsafe {
+            ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body)
+        }
+    }};
     (@finfo $name:ident) => {
         const _: () = {
             #[unsafe(export_name = concat!("pg_finfo_", stringify!($name)))]

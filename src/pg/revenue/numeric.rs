@@ -322,7 +322,7 @@ mod tests {
         let (int, frac) = body.split_once('.').unwrap_or((body, ""));
         let int = format!("{}{int}", "0".repeat((4 - int.len() % 4) % 4));
         let padded = format!("{frac}{}", "0".repeat((4 - frac.len() % 4) % 4));
-        let group = |s: &str| s.parse::<u16>().unwrap();
+        let group = |s: &str| s.parse::<u16>().expect("four decimal digits");
         let mut digits: Vec<u16> = (0..int.len() / 4)
             .map(|i| group(&int[4 * i..4 * i + 4]))
             .collect();
