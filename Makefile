@@ -44,6 +44,7 @@ install: setup
 	    || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
 	    || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
 	    echo "install: building csmetrics ($(PROFILE)) and installing it into $(PKGLIBDIR)"; \
+	    mkdir -p target && \
 	    cargo pgrx package --profile $(PROFILE) --pg-config $(BUILD_PG_CONFIG) --out-dir $(PKG_DIR) \
 	        >target/install.log 2>&1 || { cat target/install.log; exit 1; }; \
 	    install -m 755 $(PKG_DIR)$$($(BUILD_PG_CONFIG) --pkglibdir)/csmetrics.so $(PKGLIBDIR)/ && \
