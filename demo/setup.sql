@@ -150,23 +150,36 @@ BEGIN
            CASE WHEN max(month) < date '2025-12-01' THEN (max(month) + interval '1 month')::date END
     FROM subscription_months GROUP BY account_id;
 
-    -- Each user is active on a share of days that depends on the user (0 to 60%).
+    -- Sign-ups spread over the year (a derived table, so that random() runs once per user).
+    INSERT INTO user_onboarding
+    SELECT user_id, at,
+           CASE WHEN random() < 0.75 THEN at + random() * interval '20 days' END,
+           CASE WHEN random() < 0.7 THEN at + random() * interval '40 days' END
+    FROM (SELECT user_id, timestamptz '2025-01-01 00:00+00' + random() * interval '360 days' AS at
+          FROM users) AS s;
+
+    -- Product activity, in Europe/Paris days as the report reads it: a user is active from
+    -- the day they sign up until their account leaves, between 07:00 and 21:00 local time.
+    -- How often depends on the user: a few come nearly every working day, most now and then
+    -- (a daily chance of 2% to 62%, skewed low), and weekends are quiet, so DAU/MAU lands
+    -- where real products are.
     INSERT INTO events
     SELECT u.user_id, u.account_id,
-           timestamptz '2025-01-01 00:00+00' + d * interval '1 day' + random() * interval '1 day'
-    FROM users u, generate_series(0, 364) AS d
-    WHERE random() < ((u.user_id * 7919) % 100) / 800.0;
-
-    INSERT INTO user_onboarding
-    SELECT user_id, s.at,
-           CASE WHEN random() < 0.75 THEN s.at + random() * interval '20 days' END,
-           CASE WHEN random() < 0.7 THEN s.at + random() * interval '40 days' END
-    FROM users, LATERAL (SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '330 days' AS at) AS s;
+           ((date '2025-01-01' + d) + interval '7 hours' + random() * interval '14 hours')
+               AT TIME ZONE 'Europe/Paris'
+    FROM users u
+    JOIN user_onboarding o USING (user_id)
+    JOIN account_lifecycle l USING (account_id)
+    CROSS JOIN LATERAL (SELECT 0.02 + 0.6 * power(((u.user_id * 7919) % 1000) / 1000.0, 3) AS daily) AS p
+    CROSS JOIN generate_series(0, 364) AS d
+    WHERE date '2025-01-01' + d >= (o.signed_up_at AT TIME ZONE 'Europe/Paris')::date
+      AND (l.ended_on IS NULL OR date '2025-01-01' + d < l.ended_on)
+      AND random() < p.daily * CASE WHEN extract(isodow FROM date '2025-01-01' + d) >= 6 THEN 0.3 ELSE 1 END;
 
     INSERT INTO tickets
     SELECT t, 1 + (t * 13) % 200, timestamptz '2025-01-01 00:00+00' + random() * interval '365 days',
-           r.resolved, r.resolved AND random() < 0.7
-    FROM generate_series(1, 3000) AS t, LATERAL (SELECT random() < 0.9 AS resolved) AS r;
+           resolved, resolved AND random() < 0.7
+    FROM (SELECT t, random() < 0.9 AS resolved FROM generate_series(1, 3000) AS t) AS r;
 
     INSERT INTO orders
     SELECT o, 1 + floor(random() * 200)::int, timestamptz '2025-01-01 00:00+00' + random() * interval '365 days'
