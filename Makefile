@@ -1,10 +1,21 @@
 # csmetrics: `make demo`, `make test`, `make bench`. Every target sets up what it needs first
 # (scripts/setup.sh) and skips what is already done.
 
-# The server to install into and run. PG_CONFIG may point at another copy of PostgreSQL 15
-# (a relocated one, say); the build itself always uses the headers `cargo pgrx init` knows.
-PG_CONFIG   ?= /usr/lib/postgresql/15/bin/pg_config
-BUILD_PG_CONFIG := /usr/lib/postgresql/15/bin/pg_config
+# The server to install into and run: any PostgreSQL 15, 16, 17 or 18 (see README,
+# Installation). The build uses pgrx's feature for PG_CONFIG's major version and that server's
+# headers (BUILD_PG_CONFIG), except that a 15 builds against Debian's 15 headers when they are
+# installed: `cargo pgrx test` uses those, and one set of headers per major keeps one build.
+SYSTEM_PG_CONFIG := /usr/lib/postgresql/15/bin/pg_config
+PG_CONFIG   ?= $(SYSTEM_PG_CONFIG)
+PG_MAJOR    := $(shell $(PG_CONFIG) --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+ifeq ($(PG_MAJOR),15)
+BUILD_PG_CONFIG ?= $(if $(wildcard $(SYSTEM_PG_CONFIG)),$(SYSTEM_PG_CONFIG),$(PG_CONFIG))
+else
+BUILD_PG_CONFIG ?= $(PG_CONFIG)
+endif
+# pgrx's build reads the headers of the pg_config named by PGRX_PG_CONFIG_PATH, or else of the
+# one `cargo pgrx init` recorded for that major (~/.pgrx/config.toml, which holds only 15).
+BUILD_ENV    = $(if $(filter $(SYSTEM_PG_CONFIG),$(BUILD_PG_CONFIG)),,PGRX_PG_CONFIG_PATH=$(BUILD_PG_CONFIG))
 PG_BIN      := $(shell dirname $(PG_CONFIG))
 PKGLIBDIR    = $(shell $(PG_CONFIG) --pkglibdir)
 SHAREDIR     = $(shell $(PG_CONFIG) --sharedir)
@@ -21,7 +32,7 @@ BENCH_PORT  ?= 54332
 N           ?= 10000000
 
 SOURCES := Cargo.toml csmetrics.control $(shell find src sql -type f)
-PKG_DIR   := target/package-$(PROFILE)
+PKG_DIR   := target/package-$(PROFILE)$(if $(filter-out 15,$(PG_MAJOR)),-pg$(PG_MAJOR))
 INSTALLED  = target/.installed-$(PROFILE)$(subst /,_,$(PKGLIBDIR))
 # Install scripts of released versions, kept as they were shipped: `CREATE EXTENSION csmetrics
 # VERSION '0.1.0'` and the upgrade test need them, and pgrx only writes the current one.
@@ -43,9 +54,9 @@ install: setup
 	@if [ ! -f $(PKGLIBDIR)/csmetrics.so ] || [ ! -f $(INSTALLED) ] \
 	    || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
 	    || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
-	    echo "install: building csmetrics ($(PROFILE)) and installing it into $(PKGLIBDIR)"; \
+	    echo "install: building csmetrics ($(PROFILE), PostgreSQL $(PG_MAJOR)) and installing it into $(PKGLIBDIR)"; \
 	    mkdir -p target && \
-	    cargo pgrx package --profile $(PROFILE) --pg-config $(BUILD_PG_CONFIG) --out-dir $(PKG_DIR) \
+	    $(BUILD_ENV) cargo pgrx package --profile $(PROFILE) --pg-config $(BUILD_PG_CONFIG) --out-dir $(PKG_DIR) \
 	        >target/install.log 2>&1 || { cat target/install.log; exit 1; }; \
 	    install -m 755 $(PKG_DIR)$$($(BUILD_PG_CONFIG) --pkglibdir)/csmetrics.so $(PKGLIBDIR)/ && \
 	    install -m 644 $(PKG_DIR)$$($(BUILD_PG_CONFIG) --sharedir)/extension/csmetrics* \
@@ -79,15 +90,16 @@ test-rust: setup
 test-regress: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
-	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres \
+	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres --bindir=$(PG_BIN) \
 	    --inputdir=tests/pg_regress --outputdir=tests/pg_regress --dbname=csmetrics_regress --load-extension=csmetrics \
 	    --schedule=tests/pg_regress/schedule \
 	    || { cat tests/pg_regress/regression.diffs; exit 1; }
 
 # psycopg 3 and pgjdbc, the way BI tools connect, plus the README's examples.
+CLIENT_TESTS ?= tests/clients
 test-clients: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
-	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q tests/clients
+	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q $(CLIENT_TESTS)
 
 # The survey family at N answers, then each family's benchmark at SCALE (1 = the sizes of its
 # issue: 10M rows; smaller for a quicker look). FAMILIES= narrows it.
@@ -137,3 +149,4 @@ clean:
 	-@scripts/cluster.sh stop $(TEST_DIR)
 	-@scripts/cluster.sh stop $(BENCH_DIR)
 	rm -rf $(DEMO_DIR) $(TEST_DIR) $(TEST_DIR)-pgrx $(BENCH_DIR) $(INSTALLED)
+
