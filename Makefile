@@ -42,7 +42,7 @@ PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
 PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
 
 .PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench package \
-        test-package load clean test-versions
+        test-package load clean test-versions test-citus
 
 setup:
 	@scripts/setup.sh
@@ -173,3 +173,28 @@ test-versions: setup
 	done
 	@echo "make test-versions: PostgreSQL $(VERSIONS) passed"
 
+# A Citus cluster per version in CITUS_VERSIONS (coordinator and two workers on unix sockets in
+# $(CITUS_DIR)-pgNN, ports CITUS_PORT to CITUS_PORT+2): Citus built from the tarballs in
+# ../shared/vendor (or CITUS_VENDOR) and installed into that server, csmetrics installed, then
+# tests/citus compares every aggregate and report with the single-node answer and checks which
+# aggregates Citus pushes down. 15 is PG_CONFIG's server (the system one unless PG_CONFIG says
+# otherwise); 16-18 are scripts/pg-versions.sh's, built with the matrix profile.
+CITUS_VERSIONS ?= 15 18
+CITUS_DIR      ?= /tmp/csmetrics-citus
+CITUS_PORT     ?= 54340
+test-citus: setup
+	@for v in $(CITUS_VERSIONS); do \
+	    if [ $$v = 15 ] && [ "$(PG_MAJOR)" = 15 ]; then pgc=$(PG_CONFIG); profile=$(PROFILE); \
+	    else pgc=$$(scripts/pg-versions.sh $$v) || exit 1; profile=$(MATRIX_PROFILE); fi; \
+	    bin=$$(dirname $$pgc); \
+	    echo "test-citus: PostgreSQL $$v ($$pgc)"; \
+	    scripts/citus.sh build $$pgc || exit 1; \
+	    $(MAKE) --no-print-directory install PG_CONFIG=$$pgc PROFILE=$$profile || exit 1; \
+	    PGBIN=$$bin scripts/citus.sh stop $(CITUS_DIR)-pg$$v; rm -rf $(CITUS_DIR)-pg$$v; \
+	    PGBIN=$$bin scripts/citus.sh start $(CITUS_DIR)-pg$$v $(CITUS_PORT) || exit 1; \
+	    CSM_CITUS_DIR=$(CITUS_DIR)-pg$$v CSM_CITUS_PORT=$(CITUS_PORT) CSM_PGBIN=$$bin \
+	        .venv/bin/pytest -q tests/citus; \
+	    rc=$$?; PGBIN=$$bin scripts/citus.sh stop $(CITUS_DIR)-pg$$v; \
+	    [ $$rc = 0 ] || exit $$rc; \
+	done
+	@echo "make test-citus: Citus on PostgreSQL $(CITUS_VERSIONS) passed"
