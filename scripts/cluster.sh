@@ -11,6 +11,11 @@ dir=$(realpath -m "${2:?data directory}")
 # The postgres user may not enter the caller's directory (say, under /root).
 cd /
 as_postgres() { runuser -u postgres -- "$@"; }
+# A self-contained server tree (scripts/pg-versions.sh) ships its own libpq, which some of its
+# modules (postgres_fdw) find only through their build-time run path: point them at it.
+if [ -e "$PGBIN/../lib/libpq.so.5" ]; then
+    export LD_LIBRARY_PATH="$(realpath "$PGBIN/../lib")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 
 case "$cmd" in
 start)

@@ -108,8 +108,7 @@ unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
         buf[..name.len()].copy_from_slice(name);
         let lower =
             pg_sys::downcase_truncate_identifier(buf.as_ptr().cast(), name.len() as i32, false);
-        let (mut offset, mut abbrev_tz) = (0, std::ptr::null_mut());
-        let kind = pg_sys::DecodeTimezoneAbbrev(0, lower, &mut offset, &mut abbrev_tz) as u32;
+        let kind = crate::pg::compat::timezone_abbrev_kind(lower);
         if ![pg_sys::TZ, pg_sys::DTZ, pg_sys::DYNTZ].contains(&kind) {
             cache.tz = pg_sys::pg_tzset(buf.as_ptr().cast());
             if cache.tz.is_null() {

@@ -1,5 +1,6 @@
 //! The pgrx layer: fmgr functions that read arguments, call `crate::kpi`, and raise errors.
 
+pub mod compat;
 pub mod customer;
 pub mod datum;
 pub mod engagement;

@@ -1,0 +1,28 @@
+//! Everything that differs between the PostgreSQL majors csmetrics builds for (15 to 18), in
+//! one place: the families call these and never test a version themselves. Each major is a
+//! Cargo feature (pg15 ... pg18) that selects pgrx's bindings for it.
+
+use pgrx::pg_sys;
+use std::ffi::c_char;
+
+/// The kind of token `lower` (a down-cased, NUL-terminated name) is among the session's time
+/// zone abbreviations: `pg_sys::TZ`, `DTZ` or `DYNTZ` for an abbreviation, anything else when it
+/// is not one.
+///
+/// From 16 on the lookup reports the kind through an out argument and takes an error-detail
+/// buffer; a dynamic abbreviation whose zone cannot be loaded is still reported as `DYNTZ`, so
+/// the caller's slow path (PostgreSQL's own `timezone()`) raises the error as it would in 15.
+pub unsafe fn timezone_abbrev_kind(lower: *mut c_char) -> u32 {
+    let (mut offset, mut zone) = (0, std::ptr::null_mut());
+    #[cfg(feature = "pg15")]
+    unsafe {
+        pg_sys::DecodeTimezoneAbbrev(0, lower, &mut offset, &mut zone) as u32
+    }
+    #[cfg(not(feature = "pg15"))]
+    unsafe {
+        let mut kind = 0;
+        let mut extra: pg_sys::DateTimeErrorExtra = std::mem::zeroed();
+        pg_sys::DecodeTimezoneAbbrev(0, lower, &mut kind, &mut offset, &mut zone, &mut extra);
+        kind as u32
+    }
+}
