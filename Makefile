@@ -79,7 +79,7 @@ test-rust: setup
 test-regress: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR); rm -rf $(TEST_DIR)
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
-	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres \
+	$(PG_REGRESS) --host=$(TEST_DIR) --port=$(TEST_PORT) --user=postgres --bindir=$(PG_BIN) \
 	    --inputdir=tests/pg_regress --outputdir=tests/pg_regress --dbname=csmetrics_regress --load-extension=csmetrics \
 	    --schedule=tests/pg_regress/schedule \
 	    || { cat tests/pg_regress/regression.diffs; exit 1; }

@@ -1,6 +1,7 @@
 //! The pgrx layer: fmgr functions that read arguments, call `crate::kpi`, and raise errors.
 
 pub mod customer;
+pub mod alloc;
 pub mod datum;
 pub mod engagement;
 pub mod fmgr;
