@@ -345,6 +345,18 @@ mod tests {
         out
     }
 
+    /// The long format, for weights past the short one's -64..63.
+    fn numeric_long(negative: bool, weight: i16, digits: &[u16]) -> Vec<u8> {
+        let size = 8 + 2 * digits.len();
+        let mut out = ((size as u32) << 2).to_ne_bytes().to_vec();
+        out.extend_from_slice(&(if negative { 0x4000u16 } else { 0 }).to_ne_bytes());
+        out.extend_from_slice(&weight.to_ne_bytes());
+        for d in digits {
+            out.extend_from_slice(&d.to_ne_bytes());
+        }
+        out
+    }
+
     #[test]
     fn numerics() {
         let n = |neg, w, d: &[u16]| numeric_to_f64(&numeric_short(neg, w, d)).unwrap();
@@ -361,11 +373,13 @@ mod tests {
         );
         assert_eq!(decimal_to_f64(1, |_| 1, 100), f64::INFINITY);
         // As numeric::float8: past the range either way is no double, not infinity or 0.
-        assert_eq!(n(false, 100, &[1]), None);
-        assert_eq!(n(false, -101, &[1]), None); // 1e-404
-        assert_eq!(n(true, -101, &[1]), None);
+        let long = |neg, w, d: &[u16]| numeric_to_f64(&numeric_long(neg, w, d)).unwrap();
+        assert_eq!(long(false, 0, &[5]), Some(5.0));
+        assert_eq!(long(false, 100, &[1]), None); // 1e400
+        assert_eq!(long(false, -101, &[1]), None); // 1e-404
+        assert_eq!(long(true, -101, &[1]), None);
         // The smallest subnormal, 4.9e-324, still reads (strtod gives it, so does float8in).
-        assert!(n(false, -81, &[4, 9406]).is_some_and(|x| x > 0.0));
+        assert!(long(false, -81, &[4, 9406]).is_some_and(|x| x > 0.0));
     }
 
     #[test]
