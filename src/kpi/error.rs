@@ -16,6 +16,8 @@ pub enum ErrorKind {
     BadText,
     /// 22P03 invalid_binary_representation: a summary's binary form could not be read.
     BadBinary,
+    /// 53200 out_of_memory: a state could not grow (see [`reserve`]).
+    OutOfMemory,
 }
 
 /// A user-facing error: primary message (lower case, no period), DETAIL and HINT (sentences).
@@ -55,6 +57,47 @@ impl KpiError {
             "Aggregate smaller groups, or check the summaries being merged for corrupt counts.",
         )
     }
+}
+
+/// Room for `additional` more elements in `v`, or 53200 naming `what`: the growth sites of
+/// states that grow with the data call this before pushing, so that a state too large for the
+/// memory left is an ERROR that rolls back one query. (An allocation that fails elsewhere ends
+/// the session instead: see `pg::alloc`.) Costs one compare while there is room.
+#[inline(always)]
+pub fn reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> KpiResult<()> {
+    if v.capacity() - v.len() >= additional {
+        return Ok(());
+    }
+    grow(v, additional, what)
+}
+
+/// Set while a growth site asks for memory it can do without: the global allocator (see
+/// `pg::alloc`) then returns the failure to `try_reserve` instead of ending the session.
+pub static FALLIBLE_ALLOCATION: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+#[cold]
+#[inline(never)]
+fn grow<T>(v: &mut Vec<T>, additional: usize, what: &str) -> KpiResult<()> {
+    use std::sync::atomic::Ordering::Relaxed;
+    // Doubling, as push would; try_reserve returns an error where push would abort.
+    let wanted = additional.max(v.capacity());
+    FALLIBLE_ALLOCATION.store(true, Relaxed);
+    let reserved = v.try_reserve(wanted).or_else(|_| v.try_reserve(additional));
+    FALLIBLE_ALLOCATION.store(false, Relaxed);
+    reserved.map_err(|_| {
+            let bytes = (v.len() + additional).saturating_mul(std::mem::size_of::<T>());
+            KpiError::new(
+                ErrorKind::OutOfMemory,
+                "out of memory",
+                format!(
+                    "The state of {what} could not grow to {} MB: the server process has no \
+                     more memory to give.",
+                    bytes.div_ceil(1 << 20)
+                ),
+                "Aggregate smaller groups, or raise the memory available to the server.",
+            )
+        })
 }
 
 impl fmt::Display for KpiError {

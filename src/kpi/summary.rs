@@ -12,7 +12,9 @@ use super::error::{ErrorKind, KpiError, KpiResult};
 /// A KPI summary of variable size.
 ///
 /// The binary form must be **canonical**: two summaries that mean the same thing have the same
-/// bytes (sort map keys, normalise bitmaps). Equality and hashing of the SQL type compare those
+/// bytes (sort map keys, normalise bitmaps). What a summary means includes what its text form
+/// shows: an `mrr_history` keeps its scale as `numeric` keeps its (`10.0` is not `10.00`), so
+/// histories of equal amounts at scales 1 and 2 are different values. Equality and hashing of the SQL type compare those
 /// bytes, so `DISTINCT`, `GROUP BY` and `UNION` on stored summaries are right only if this holds.
 pub trait Summary: Sized + Default + 'static {
     /// The SQL type name, used in error messages.
@@ -50,6 +52,13 @@ pub trait Summary: Sized + Default + 'static {
     /// sentence. Checked on every value read back and on every value a merge produces.
     fn validate(&self) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Text the summary holds (customer keys of type `text`, kept as UTF-8), for the pgrx
+    /// layer to check against the database's encoding: a value whose text output could not
+    /// write must be refused on input, or `pg_dump` of a table holding it would fail.
+    fn texts(&self) -> Vec<&[u8]> {
+        Vec::new()
     }
 
     /// Finishes work a transition deferred (rows buffered to be added in batches). It changes

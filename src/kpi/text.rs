@@ -59,6 +59,11 @@ impl Object {
                 kind(&value)
             ));
         };
+        // serde_json keeps the last of two equal keys and drops the other in silence: a
+        // summary whose text names a day, a month or a key twice would lose data.
+        if let Err(e) = serde_json::from_str::<NoDuplicateKeys>(text) {
+            return Err(e.to_string().split(" at line ").next().unwrap_or_default().to_string());
+        }
         if let Some(unknown) = map.keys().find(|k| !keys.contains(&k.as_str())) {
             return Err(format!(
                 "Key {} is not one of {}.",
@@ -124,6 +129,64 @@ impl Object {
     /// The raw value of a key, for types with richer text forms.
     pub fn value(&self, key: &str) -> Result<&Value, String> {
         self.get(key)
+    }
+}
+
+/// Walks a JSON value, failing on an object that has the same key twice (compared after
+/// unescaping, so `"a"` and `"\u0061"` are one key).
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(self)
+    }
+
+    // (With `arbitrary_precision` a number also arrives as a one-key map.)
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<NoDuplicateKeys>()?;
+            if seen.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "Key {} appears twice in one JSON object; each key may appear once",
+                    quote_key(&key)
+                ) + "."));
+            }
+            seen.insert(key);
+        }
+        Ok(self)
     }
 }
 
@@ -229,6 +292,20 @@ mod tests {
             "Key \"version\" is missing."
         );
         assert!(parse("{").err().unwrap().starts_with("The text ends"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        assert_eq!(
+            parse(r#"{"version":1,"hits":1,"hits":2}"#).err().unwrap(),
+            "Key \"hits\" appears twice in one JSON object; each key may appear once."
+        );
+        // Equal after unescaping, and inside a nested object.
+        assert!(parse(r#"{"version":1,"hits":1,"\u0068its":2}"#).is_err());
+        let nested = r#"{"version":1,"counts":[{"a":1,"b":{"x":1,"x":1}}]}"#;
+        assert!(parse(nested).err().unwrap().starts_with("Key \"x\" appears twice"));
+        // Equal keys in different objects, and numbers of every form, are fine.
+        assert!(parse(r#"{"version":1,"counts":[{"a":1e400},{"a":-0.5}],"hits":12345678901234567890123}"#).is_ok());
     }
 
     #[test]

@@ -41,25 +41,81 @@ pub fn server_bytes_to_utf8(bytes: &[u8]) -> Vec<u8> {
     }
 }
 
-/// UTF-8 text converted to the server encoding, for messages sent back to the client.
-/// Unchanged when it is ASCII or the server encoding is UTF-8.
-pub fn to_server_encoding(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_string();
-    }
+/// The conversion from UTF-8 to the database encoding, or `None` when text needs none (the
+/// database is UTF-8, or SQL_ASCII, which stores bytes as they come).
+fn utf8_to_server_proc() -> Option<(i32, pg_sys::Oid)> {
     unsafe {
-        if pg_sys::GetDatabaseEncoding() == pg_sys::pg_enc::PG_UTF8 as i32 {
-            return text.to_string();
+        let server = pg_sys::GetDatabaseEncoding();
+        if server == pg_sys::pg_enc::PG_UTF8 as i32 || server == pg_sys::pg_enc::PG_SQL_ASCII as i32
+        {
+            return None;
         }
-        let converted = pg_sys::pg_any_to_server(
-            text.as_ptr().cast(),
-            text.len() as i32,
-            pg_sys::pg_enc::PG_UTF8 as i32,
-        );
-        // The server-encoded bytes, which Rust cannot read as UTF-8 but PostgreSQL will.
-        let bytes = std::ffi::CStr::from_ptr(converted).to_bytes().to_vec();
-        String::from_utf8_unchecked(bytes)
+        Some((
+            server,
+            pg_sys::FindDefaultConversionProc(pg_sys::pg_enc::PG_UTF8 as i32, server),
+        ))
     }
+}
+
+/// One character in the server encoding, or `None` when it has no form there. Uses the
+/// conversion's no-error mode: the erroring one would raise in the middle of an error report.
+fn char_in_server(c: char, (server, proc): (i32, pg_sys::Oid)) -> Option<Vec<u8>> {
+    if proc == pg_sys::InvalidOid {
+        return None;
+    }
+    let mut utf8 = [0u8; 4];
+    let utf8 = c.encode_utf8(&mut utf8).as_bytes();
+    // A conversion writes at most MAX_CONVERSION_GROWTH (4) bytes per input byte, then a NUL.
+    let mut out = [0u8; 4 * 4 + 1];
+    let converted = unsafe {
+        pg_sys::pg_do_encoding_conversion_buf(
+            proc,
+            pg_sys::pg_enc::PG_UTF8 as i32,
+            server,
+            utf8.as_ptr().cast_mut(),
+            utf8.len() as i32,
+            out.as_mut_ptr(),
+            out.len() as i32,
+            true,
+        )
+    };
+    if converted as usize != utf8.len() {
+        return None;
+    }
+    let len = out.iter().position(|&b| b == 0).unwrap_or(0);
+    (len > 0).then(|| out[..len].to_vec())
+}
+
+/// UTF-8 text as bytes in the server encoding, for messages and `text` results sent back to
+/// the client. Kept as bytes: they are not UTF-8 in a LATIN1 or EUC_JP database, and a Rust
+/// string must be. A character with no form in the server encoding is written as its JSON
+/// escape (`\u65e5`), so that reporting an error about it cannot itself fail.
+pub fn to_server_bytes(text: &str) -> Vec<u8> {
+    let Some(conversion) = utf8_to_server_proc().filter(|_| !text.is_ascii()) else {
+        return text.as_bytes().to_vec();
+    };
+    let mut out = Vec::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else if let Some(bytes) = char_in_server(c, conversion) {
+            out.extend_from_slice(&bytes);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.extend_from_slice(format!("\\u{unit:04x}").as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// The first character of `text` that has no form in the server encoding (which a type's
+/// output function could then not write), if any.
+pub fn without_server_form(text: &str) -> Option<char> {
+    let conversion = utf8_to_server_proc().filter(|_| !text.is_ascii())?;
+    text.chars()
+        .find(|&c| !c.is_ascii() && char_in_server(c, conversion).is_none())
 }
 
 /// Returns `text` (UTF-8) as a palloc'd C string in the server encoding (type output
@@ -78,6 +134,13 @@ pub unsafe fn return_cstring(text: &str) -> Datum {
             converted = std::ffi::CStr::from_ptr(server).to_bytes();
             converted
         };
+        palloc_cstring(bytes)
+    }
+}
+
+/// A palloc'd, NUL-terminated copy of `bytes` (which hold no NUL).
+pub unsafe fn palloc_cstring(bytes: &[u8]) -> Datum {
+    unsafe {
         let cstring = pg_sys::palloc(bytes.len() + 1).cast::<u8>();
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), cstring, bytes.len());
         *cstring.add(bytes.len()) = 0;

@@ -17,8 +17,9 @@ use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 /// (The attribute itself loses the hygiene of an argument named inside a macro.)
 ///
 /// A transition function called once per row may also name an unguarded fast path,
-/// `fn name(fcinfo) unguarded { .. } guarded { .. }`: an `Option<Datum>` expression tried
-/// first, and the guarded body when it gives `None`. The guard costs about as much as
+/// `fn name(fcinfo) unguarded(args N) { .. } guarded { .. }`: an `Option<Datum>` expression
+/// tried first when the call has at least N arguments (the fast path reads no other), and the
+/// guarded body when it gives `None`. The guard costs about as much as
 /// summing a row of four amounts (a call through the GOT and a large frame), so the common
 /// row skips it; in exchange the fast path may call nothing that can raise a PostgreSQL
 /// error (no `palloc`, no `pg_sys` call) and nothing that can panic (no index or arithmetic
@@ -35,15 +36,19 @@ macro_rules! pg_function {
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
-    ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) unguarded $fast:block guarded $body:block) => {
+    ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) unguarded(args $nargs:literal) $fast:block guarded $body:block) => {
         $(#[$attr])*
         #[unsafe(no_mangle)]
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::pg_sys::Datum {
+            // A call with fewer arguments (a wrong SQL declaration) goes to the guarded path,
+            // whose argument checks raise the error.
             #[allow(unused_unsafe)]
-            if let Some(datum) = unsafe { $fast } {
-                return datum;
+            if unsafe { $crate::pg::fmgr::has_args($fcinfo, $nargs) } {
+                if let Some(datum) = unsafe { $fast } {
+                    return datum;
+                }
             }
             // Out of line, so that the fast path keeps a small frame.
             #[cold]
@@ -62,8 +67,14 @@ macro_rules! pg_function {
         static NAME: &str = stringify!($name);
         $crate::pg::fmgr::set_current_function(&NAME);
         #[allow(unused_unsafe)]
-        unsafe {
-            ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || $body)
+        let result = unsafe {
+            ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || {
+                $crate::pg::fmgr::catch_raised(move || $body)
+            })
+        };
+        match result {
+            Ok(datum) => datum,
+            Err(raised) => unsafe { $crate::pg::fmgr::throw(raised) },
         }
     }};
     (@finfo $name:ident) => {
@@ -102,18 +113,23 @@ fn current_function() -> &'static str {
 }
 
 /// Text as PostgreSQL may print it: no NUL (it would cut a C string short), in the server
-/// encoding.
-fn printable(text: String) -> String {
-    let text = if text.contains('\0') {
-        text.replace('\0', "\\u0000")
+/// encoding, as bytes.
+fn printable(text: &str) -> Vec<u8> {
+    if text.contains('\0') {
+        super::datum::to_server_bytes(&text.replace('\0', "\\u0000"))
     } else {
-        text
-    };
-    super::datum::to_server_encoding(&text)
+        super::datum::to_server_bytes(text)
+    }
 }
 
 /// Raises a KPI error as a PostgreSQL ERROR with its SQLSTATE, DETAIL and HINT. Its LOCATION
 /// names the C function that was called and the line of Rust that raised the error.
+///
+/// The text must reach PostgreSQL in the server encoding. When those bytes are UTF-8 (a UTF-8
+/// or SQL_ASCII database, or ASCII text) pgrx's own error report carries them. Otherwise (say
+/// 'é' in a LATIN1 database) they cannot live in a Rust `String`, which pgrx's report is: the
+/// error then unwinds as a [`Raised`] holding palloc'd C strings, and the function's guard
+/// (`pg_function!`) hands them to `ereport` itself.
 #[cold]
 #[track_caller]
 pub fn raise(error: Box<KpiError>) -> ! {
@@ -122,6 +138,7 @@ pub fn raise(error: Box<KpiError>) -> ! {
         ErrorKind::InvalidParameter => PgSqlErrorCode::ERRCODE_INVALID_PARAMETER_VALUE,
         ErrorKind::BadText => PgSqlErrorCode::ERRCODE_INVALID_TEXT_REPRESENTATION,
         ErrorKind::BadBinary => PgSqlErrorCode::ERRCODE_INVALID_BINARY_REPRESENTATION,
+        ErrorKind::OutOfMemory => PgSqlErrorCode::ERRCODE_OUT_OF_MEMORY,
     };
     let KpiError {
         message,
@@ -129,12 +146,108 @@ pub fn raise(error: Box<KpiError>) -> ! {
         hint,
         ..
     } = *error;
+    let parts = [printable(&message), printable(&detail), printable(&hint)];
+    drop((message, detail, hint));
     let function = current_function();
-    pgrx::pg_sys::panic::ErrorReport::new(code, printable(message), function)
-        .set_detail(printable(detail))
-        .set_hint(printable(hint))
-        .report(PgLogLevel::ERROR);
-    unreachable!("an ERROR report does not return")
+    if parts.iter().all(|p| std::str::from_utf8(p).is_ok()) {
+        let [message, detail, hint] =
+            parts.map(|p| String::from_utf8(p).unwrap_or_default());
+        pgrx::pg_sys::panic::ErrorReport::new(code, message, function)
+            .set_detail(detail)
+            .set_hint(hint)
+            .report(PgLogLevel::ERROR);
+        unreachable!("an ERROR report does not return")
+    }
+    let location = std::panic::Location::caller();
+    // SAFETY: palloc in the current context, which lives until the error is reported.
+    let raised = unsafe {
+        let cstring = |bytes: &[u8]| super::datum::palloc_cstring(bytes).cast_mut_ptr();
+        Raised {
+            code: code as i32,
+            message: cstring(&parts[0]),
+            detail: cstring(&parts[1]),
+            hint: cstring(&parts[2]),
+            // PostgreSQL keeps these two pointers, not copies: they live in ErrorContext, as
+            // pgrx's own reports do.
+            file: in_error_context(location.file().as_bytes()),
+            line: location.line() as i32,
+            function: in_error_context(function.as_bytes()),
+        }
+    };
+    drop(parts);
+    std::panic::panic_any(raised)
+}
+
+unsafe fn in_error_context(bytes: &[u8]) -> *const std::ffi::c_char {
+    unsafe {
+        let old = pg_sys::MemoryContextSwitchTo(pg_sys::ErrorContext);
+        let copy = super::datum::palloc_cstring(bytes).cast_mut_ptr();
+        pg_sys::MemoryContextSwitchTo(old);
+        copy
+    }
+}
+
+/// An error whose text is in the server encoding as C strings (see [`raise`]), on its way to
+/// the guard of the C function that is running. Plain pointers: nothing to drop, so the
+/// guard may `longjmp` out of a frame holding one.
+#[derive(Clone, Copy)]
+pub struct Raised {
+    code: i32,
+    message: *mut std::ffi::c_char,
+    detail: *mut std::ffi::c_char,
+    hint: *mut std::ffi::c_char,
+    file: *const std::ffi::c_char,
+    line: i32,
+    function: *const std::ffi::c_char,
+}
+
+// A panic payload must be Send; a backend has one thread, and pgrx refuses others.
+unsafe impl Send for Raised {}
+
+/// Runs a C function's body, returning a [`Raised`] error instead of unwinding with it; every
+/// other panic (pgrx's error reports, PostgreSQL errors caught at an FFI call) goes on to
+/// pgrx's guard.
+#[doc(hidden)]
+#[inline(always)]
+pub fn catch_raised(body: impl FnOnce() -> Datum) -> Result<Datum, Raised> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(datum) => Ok(datum),
+        Err(payload) => match payload.downcast::<Raised>() {
+            Ok(raised) => Err(*raised),
+            Err(other) => std::panic::resume_unwind(other),
+        },
+    }
+}
+
+/// `ereport(ERROR, ...)` of a [`Raised`] error. Called only from the outermost frame of a C
+/// function (and the guarded part of one), after everything in it has been dropped: the
+/// `longjmp` out of `errfinish` then skips only frames with nothing to drop (Rust's "plain
+/// old frames"), which is sound. pgrx declares these functions privately; they are not
+/// wrapped by its FFI guard, so the `longjmp` goes straight to PostgreSQL's handler.
+#[doc(hidden)]
+#[cold]
+#[inline(never)]
+pub unsafe fn throw(raised: Raised) -> ! {
+    use std::ffi::{c_char, c_int};
+    unsafe extern "C-unwind" {
+        fn errstart(elevel: c_int, domain: *const c_char) -> bool;
+        fn errcode(sqlerrcode: c_int) -> c_int;
+        fn errmsg_internal(fmt: *const c_char, ...) -> c_int;
+        fn errdetail_internal(fmt: *const c_char, ...) -> c_int;
+        fn errhint(fmt: *const c_char, ...) -> c_int;
+        fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
+    }
+    unsafe {
+        if errstart(PgLogLevel::ERROR as c_int, std::ptr::null()) {
+            errcode(raised.code);
+            errmsg_internal(c"%s".as_ptr(), raised.message);
+            errdetail_internal(c"%s".as_ptr(), raised.detail);
+            errhint(c"%s".as_ptr(), raised.hint);
+            errfinish(raised.file, raised.line, raised.function);
+        }
+    }
+    // errstart(ERROR) always starts a report, and errfinish does not return from one.
+    std::process::abort()
 }
 
 /// `result.or_raise()`: the value, or the error raised in PostgreSQL.
@@ -154,16 +267,64 @@ impl<T> OrRaise<T> for KpiResult<T> {
     }
 }
 
-/// The raw datum of argument `n`.
-#[inline]
+/// The raw datum of argument `n`. Checked against the number of arguments the call has: the
+/// SQL declarations are written by hand, and one with fewer arguments than the Rust reads
+/// must be an error, not a read past the end of `fcinfo` (one compare, predicted taken).
+#[inline(always)]
+#[track_caller]
 pub unsafe fn arg(fcinfo: FunctionCallInfo, n: usize) -> Datum {
-    unsafe { (*fcinfo).args.as_slice(n + 1)[n].value }
+    unsafe {
+        check_nargs(fcinfo, n);
+        (*fcinfo).args.as_slice(n + 1)[n].value
+    }
 }
 
 /// Whether argument `n` is SQL NULL.
-#[inline]
+#[inline(always)]
+#[track_caller]
 pub unsafe fn arg_is_null(fcinfo: FunctionCallInfo, n: usize) -> bool {
-    unsafe { (*fcinfo).args.as_slice(n + 1)[n].isnull }
+    unsafe {
+        check_nargs(fcinfo, n);
+        (*fcinfo).args.as_slice(n + 1)[n].isnull
+    }
+}
+
+#[inline(always)]
+#[track_caller]
+unsafe fn check_nargs(fcinfo: FunctionCallInfo, n: usize) {
+    let nargs = unsafe { (*fcinfo).nargs };
+    if n >= nargs.max(0) as usize {
+        too_few_args(n, nargs);
+    }
+}
+
+/// Whether the call has at least `n` arguments: the unguarded fast path of a transition
+/// function checks this first, as it may not raise (the guarded path then does).
+#[inline(always)]
+pub unsafe fn has_args(fcinfo: FunctionCallInfo, n: usize) -> bool {
+    unsafe { (*fcinfo).nargs >= 0 && (*fcinfo).nargs as usize >= n }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn too_few_args(n: usize, nargs: i16) -> ! {
+    let function = current_function();
+    pgrx::pg_sys::panic::ErrorReport::new(
+        PgSqlErrorCode::ERRCODE_INVALID_FUNCTION_DEFINITION,
+        format!("{function} reads argument {}, but the call passes {nargs}", n + 1),
+        function,
+    )
+    .set_detail(format!(
+        "The SQL declaration of the function does not match the C function {function} in \
+         csmetrics's library."
+    ))
+    .set_hint(
+        "Declare the function as the extension's install script does, or reinstall the \
+         extension (ALTER EXTENSION csmetrics UPDATE).",
+    )
+    .report(PgLogLevel::ERROR);
+    unreachable!("an ERROR report does not return")
 }
 
 /// Argument `n`, declared `integer` in SQL.

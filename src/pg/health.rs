@@ -10,7 +10,7 @@ use pgrx::varlena::{
     varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, vardata_any, varsize_any, varsize_any_exhdr,
 };
 
-use super::datum::{new_varlena, to_server_encoding, varlena_bytes};
+use super::datum::{new_varlena, server_bytes_to_utf8, to_server_bytes, varlena_bytes};
 use super::fmgr::OrRaise;
 use super::fmgr::{arg, arg_f64, arg_is_null, pg_function, raise, return_f64, return_null};
 use super::jsonb::{self, numeric_to_f64};
@@ -204,7 +204,7 @@ unsafe fn return_band(name: &str) -> Datum {
         if name.is_ascii() {
             new_varlena(name.as_bytes())
         } else {
-            new_varlena(to_server_encoding(name).as_bytes())
+            new_varlena(&to_server_bytes(name))
         }
     }
 }
@@ -218,7 +218,14 @@ pg_function!(fn csm_health_band(fcinfo) {
 /// A jsonb value as serde_json (for the rare, small inputs that are read as a whole).
 fn to_serde(value: jsonb::Value) -> KpiResult<serde_json::Value> {
     use serde_json::Value as J;
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    // jsonb strings are in the server encoding (a band named 'é' is one byte in LATIN1).
+    let text = |b: &[u8]| {
+        if b.is_ascii() {
+            String::from_utf8_lossy(b).into_owned()
+        } else {
+            String::from_utf8_lossy(&server_bytes_to_utf8(b)).into_owned()
+        }
+    };
     Ok(match value {
         jsonb::Value::Null => J::Null,
         jsonb::Value::Bool(b) => J::Bool(b),
@@ -317,19 +324,46 @@ unsafe fn check_weights(fcinfo: FunctionCallInfo, state: &mut HealthState, value
             return;
         }
         let bytes = bytes_of(value);
+        let identity = weights_identity(bytes).or_raise();
         if state.has_weights() {
-            state.check_weights(bytes).or_raise();
+            state.check_weights(&identity).or_raise();
         } else {
             let weights = jsonb_object(value, "health_score", "weights")
                 .into_iter()
                 .map(|(k, w)| Ok((k.to_vec(), health::keyed_weight("health_score", k, w)?)))
                 .collect::<KpiResult<Vec<_>>>()
                 .or_raise();
-            state.set_weights(bytes.to_vec(), weights);
+            state.set_weights(identity, weights);
             state.weights_fixed = weights_fixed(fcinfo);
         }
         state.raw_cache = raw.to_vec();
     }
+}
+
+/// The weights as jsonb's `=` tells them apart: `'{"a": 1}'` and `'{"a": 1.0}'` are equal
+/// jsonb (numbers compare by value) though their bytes differ, so they are one weight model.
+/// Keys in jsonb order, each with its number's value (`numeric_identity`); a value that is
+/// not a number (which the first row's parse refuses anyway) by its kind and bytes. Never
+/// empty: the state's "no weights yet" is an empty identity.
+fn weights_identity(bytes: &[u8]) -> KpiResult<Vec<u8>> {
+    let mut out = b"w".to_vec();
+    let jsonb::Value::Object(object) = jsonb::root(bytes)? else {
+        out.extend_from_slice(bytes);
+        return Ok(out);
+    };
+    for (key, value) in object.entries()? {
+        let value = match value {
+            jsonb::Value::Number(n) => jsonb::numeric_identity(n)?,
+            jsonb::Value::String(s) => [b"string:".as_slice(), s].concat(),
+            jsonb::Value::Bool(b) => format!("bool:{b}").into_bytes(),
+            other => other.kind().as_bytes().to_vec(),
+        };
+        for part in [key, value.as_slice()] {
+            out.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            out.extend_from_slice(part);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether the aggregate's weights argument is a constant or a parameter (a subquery's result,

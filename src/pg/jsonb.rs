@@ -204,9 +204,25 @@ impl<'a> Container<'a> {
     }
 }
 
-/// A `numeric` (4-byte varlena header) as the nearest double, `None` for NaN and infinities.
-/// Correctly rounded, as PostgreSQL's `numeric::float8` (which goes through `strtod`) is.
-pub fn numeric_to_f64(bytes: &[u8]) -> KpiResult<Option<f64>> {
+/// A finite `numeric` taken apart: sign, weight of its first base-10000 digit, and digits.
+struct Decimal<'a> {
+    negative: bool,
+    weight: i32,
+    digits: &'a [u8],
+}
+
+impl Decimal<'_> {
+    fn len(&self) -> usize {
+        self.digits.len() / 2
+    }
+
+    fn digit(&self, i: usize) -> u16 {
+        u16::from_ne_bytes([self.digits[2 * i], self.digits[2 * i + 1]])
+    }
+}
+
+/// A `numeric` varlena read apart; `None` for NaN and the infinities.
+fn decimal(bytes: &[u8]) -> KpiResult<Option<Decimal<'_>>> {
     // jsonb stores a numeric as it was given (VARSIZE_ANY): normally with a 4-byte header, but
     // a 1-byte one is legal too. (Little-endian varlena headers: see the compile check below.)
     let first = *bytes.first().ok_or_else(corrupt)?;
@@ -236,13 +252,55 @@ pub fn numeric_to_f64(bytes: &[u8]) -> KpiResult<Option<f64>> {
         )
     };
     let digits = bytes.get(start..).ok_or_else(corrupt)?;
-    let digit = |i: usize| u16::from_ne_bytes([digits[2 * i], digits[2 * i + 1]]);
-    let n = digits.len() / 2;
-    if (0..n).any(|i| digit(i) >= 10_000) {
+    let d = Decimal {
+        negative,
+        weight,
+        digits: &digits[..digits.len() / 2 * 2],
+    };
+    if (0..d.len()).any(|i| d.digit(i) >= 10_000) {
         return Err(corrupt());
     }
-    let magnitude = decimal_to_f64(n, digit, weight);
-    Ok(Some(if negative { -magnitude } else { magnitude }))
+    Ok(Some(d))
+}
+
+/// A `numeric` (4-byte varlena header) as `numeric::float8` reads it: the nearest double,
+/// correctly rounded (PostgreSQL goes through `strtod`); `None` where `numeric::float8` fails or
+/// gives no finite double: NaN, the infinities, a magnitude past the double range, and a
+/// nonzero number so small that it rounds to 0 (`1e-400`: "out of range", as PostgreSQL says).
+pub fn numeric_to_f64(bytes: &[u8]) -> KpiResult<Option<f64>> {
+    let Some(d) = decimal(bytes)? else {
+        return Ok(None);
+    };
+    let magnitude = decimal_to_f64(d.len(), |i| d.digit(i), d.weight);
+    let nonzero = (0..d.len()).any(|i| d.digit(i) != 0);
+    if !magnitude.is_finite() || (magnitude == 0.0 && nonzero) {
+        return Ok(None);
+    }
+    Ok(Some(if d.negative { -magnitude } else { magnitude }))
+}
+
+/// A `numeric`'s value as bytes that are equal exactly when the numbers are, as `numeric`'s
+/// `=` (and so jsonb's) compares: `1` and `1.0` differ only in their display scale, which this
+/// leaves out.
+pub fn numeric_identity(bytes: &[u8]) -> KpiResult<Vec<u8>> {
+    let Some(d) = decimal(bytes)? else {
+        // NaN or an infinity: its header says which.
+        let mut out = vec![b'!'];
+        out.extend_from_slice(bytes.get(bytes.len().saturating_sub(2)..).unwrap_or_default());
+        return Ok(out);
+    };
+    let digits: Vec<u16> = (0..d.len()).map(|i| d.digit(i)).collect();
+    let lead = digits.iter().take_while(|&&x| x == 0).count();
+    let trail = digits.iter().rev().take_while(|&&x| x == 0).count();
+    if lead == digits.len() {
+        return Ok(b"0".to_vec());
+    }
+    let mut out = vec![if d.negative { b'-' } else { b'+' }];
+    out.extend_from_slice(&(d.weight - lead as i32).to_be_bytes());
+    for x in &digits[lead..digits.len() - trail] {
+        out.extend_from_slice(&x.to_be_bytes());
+    }
+    Ok(out)
 }
 
 /// Σ digit(i) × 10000^(weight − i) for i < n, correctly rounded.
@@ -287,6 +345,18 @@ mod tests {
         out
     }
 
+    /// The long format, for weights past the short one's -64..63.
+    fn numeric_long(negative: bool, weight: i16, digits: &[u16]) -> Vec<u8> {
+        let size = 8 + 2 * digits.len();
+        let mut out = ((size as u32) << 2).to_ne_bytes().to_vec();
+        out.extend_from_slice(&(if negative { 0x4000u16 } else { 0 }).to_ne_bytes());
+        out.extend_from_slice(&weight.to_ne_bytes());
+        for d in digits {
+            out.extend_from_slice(&d.to_ne_bytes());
+        }
+        out
+    }
+
     #[test]
     fn numerics() {
         let n = |neg, w, d: &[u16]| numeric_to_f64(&numeric_short(neg, w, d)).unwrap();
@@ -302,5 +372,24 @@ mod tests {
             Some(0.12345678901234567890)
         );
         assert_eq!(decimal_to_f64(1, |_| 1, 100), f64::INFINITY);
+        // As numeric::float8: past the range either way is no double, not infinity or 0.
+        let long = |neg, w, d: &[u16]| numeric_to_f64(&numeric_long(neg, w, d)).unwrap();
+        assert_eq!(long(false, 0, &[5]), Some(5.0));
+        assert_eq!(long(false, 100, &[1]), None); // 1e400
+        assert_eq!(long(false, -101, &[1]), None); // 1e-404
+        assert_eq!(long(true, -101, &[1]), None);
+        // The smallest subnormal, 4.9e-324, still reads (strtod gives it, so does float8in).
+        assert!(long(false, -81, &[4, 9406]).is_some_and(|x| x > 0.0));
+    }
+
+    #[test]
+    fn numeric_identity_ignores_display_scale() {
+        let id = |neg, w, d: &[u16]| numeric_identity(&numeric_short(neg, w, d)).unwrap();
+        // 1 and 1.0 (same digits; the short header's scale is not written here), 1 and 0001.
+        assert_eq!(id(false, 0, &[1]), id(false, 1, &[0, 1]));
+        assert_eq!(id(false, 0, &[1]), id(false, 0, &[1, 0]));
+        assert_ne!(id(false, 0, &[1]), id(true, 0, &[1]));
+        assert_ne!(id(false, 0, &[1]), id(false, 1, &[1]));
+        assert_eq!(id(false, 0, &[]), id(true, 3, &[0]));
     }
 }

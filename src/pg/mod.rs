@@ -2,6 +2,7 @@
 
 pub mod compat;
 pub mod customer;
+pub mod alloc;
 pub mod datum;
 pub mod engagement;
 pub mod fmgr;

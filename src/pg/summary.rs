@@ -191,9 +191,46 @@ pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
                 "Write the value as its output function prints it.",
             ));
         }
+        if let Err(why) = writable::<T>(&value) {
+            raise(KpiError::new(
+                ErrorKind::BadText,
+                format!("invalid input syntax for type {}", T::TYPE_NAME),
+                why,
+                UNWRITABLE_HINT,
+            ));
+        }
         new_datum(&value)
     }
 }
+
+const UNWRITABLE_HINT: &str = "Use keys that the database's encoding can represent, or keep such \
+     values in a UTF8 database.";
+
+/// Whether the value's text output can be written in the database's encoding: a key such as
+/// "\u65e5" (日) has no LATIN1 form, so a LATIN1 database refuses it on input rather than
+/// store a value that its output, and so `pg_dump`, would fail on.
+fn writable<T: Summary>(value: &T) -> Result<(), String> {
+    for text in value.texts() {
+        if text.is_ascii() {
+            continue;
+        }
+        let text = String::from_utf8_lossy(text);
+        if let Some(c) = datum::without_server_form(&text) {
+            // SAFETY: a plain read of the database's encoding name.
+            let encoding = unsafe {
+                std::ffi::CStr::from_ptr(pg_sys::GetDatabaseEncodingName()).to_string_lossy()
+            };
+            return Err(format!(
+                "Key {} holds the character U+{:04X}, which the database encoding {encoding} \
+                 cannot represent, so the value could not be written back out.",
+                crate::kpi::text::echo(&serde_json::Value::String(text.to_string()).to_string()),
+                c as u32
+            ));
+        }
+    }
+    Ok(())
+}
+
 
 /// Text output.
 pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
@@ -202,7 +239,18 @@ pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 
 /// Binary input (`recv`): the binary form, checked, stored as it is.
 pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe { new_datum(&T::from_binary(datum::receive_bytes(fcinfo)).or_raise()) }
+    unsafe {
+        let value = T::from_binary(datum::receive_bytes(fcinfo)).or_raise();
+        if let Err(why) = writable::<T>(&value) {
+            raise(KpiError::new(
+                ErrorKind::BadBinary,
+                format!("invalid binary {} value", T::TYPE_NAME),
+                why,
+                UNWRITABLE_HINT,
+            ));
+        }
+        new_datum(&value)
+    }
 }
 
 /// Binary output (`send`).

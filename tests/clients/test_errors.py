@@ -1,8 +1,11 @@
 """Errors as a client sees them: the fields of the report, and text in any server encoding."""
+import struct
+import subprocess
+
 import psycopg
 import pytest
 
-from conftest import conninfo
+from conftest import HOST, PGBIN, PORT, conninfo
 
 
 def test_location_names_the_c_function_and_the_rust_line(conn):
@@ -63,3 +66,65 @@ def test_text_keys_read_back_in_any_encoding(encoding):
             "(VALUES ('é', date '2025-01-01', 1.5), ('e', '2025-01-01', 2)) AS t(c, m, v)) AS s"
         ).fetchone()
         assert '"é"' in text and same
+
+
+# A key each encoding cannot write: 日 has no LATIN1 or WIN1252 form; EUC_JP has 日 but no emoji.
+UNWRITABLE = {"LATIN1": "\u65e5", "WIN1252": "\u65e5", "EUC_JP": "\U0001F600"}
+
+
+def history_with_key(escaped_key):
+    return ('{"version":1,"customer_type":"text","scale":2,"first_month":"2025-01",'
+            '"last_month":"2025-01","customers":[["' + escaped_key + '",{"2025-01":"1.00"}]]}')
+
+
+def json_escape(c):
+    return "".join(f"\\u{u:04x}" for u in struct.unpack(f"<{len(c.encode('utf-16-le')) // 2}H",
+                                                         c.encode("utf-16-le")))
+
+
+@pytest.mark.parametrize("encoding", sorted(UNWRITABLE))
+def test_a_key_the_encoding_cannot_write_is_refused_and_pg_dump_works(encoding, tmp_path):
+    """Input refuses a text key that output could not write in the database's encoding (it
+    used to accept it; output, and so pg_dump of the table, then failed)."""
+    c = UNWRITABLE[encoding]
+    name = f"csm_unwritable_{encoding.lower()}"
+    with database_in("csm_unwritable_source", "UTF8") as utf8:
+        binary = utf8.execute("SELECT mrr_history_send(%s::text::mrr_history)",
+                              (history_with_key(json_escape(c)),)).fetchone()[0]
+    with database_in(name, encoding) as conn:
+        conn.execute("CREATE TABLE histories (id int, h mrr_history)")
+        conn.execute("INSERT INTO histories SELECT 1, mrr_agg(c, date '2025-01-01', 1) "
+                     "FROM (VALUES ('é'), ('plain')) AS t(c)")
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation) as caught:
+            conn.execute("INSERT INTO histories VALUES (2, %s::text::mrr_history)",
+                         (history_with_key(json_escape(c)),))
+        diag = caught.value.diag
+        assert diag.message_primary == "invalid input syntax for type mrr_history"
+        assert f"U+{ord(c):04X}" in diag.message_detail and encoding in diag.message_detail
+        # The key is quoted with the character escaped: the report itself cannot fail.
+        assert json_escape(c) in diag.message_detail
+        assert "UTF8 database" in diag.message_hint
+        # The binary form (COPY binary, a driver's binary parameters) is refused alike.
+        with pytest.raises(psycopg.errors.InvalidBinaryRepresentation):
+            with conn.cursor().copy("COPY histories (h) FROM STDIN (FORMAT binary)") as copy:
+                copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+                           + struct.pack("!hi", 1, len(binary)) + binary + struct.pack("!h", -1))
+        dump = subprocess.run([str(PGBIN / "pg_dump"), "-h", HOST, "-p", str(PORT), "-U", "postgres",
+                               "-t", "histories", "-f", str(tmp_path / "dump.sql"), name],
+                              capture_output=True, text=True, check=False)
+        assert dump.returncode == 0, dump.stderr
+        assert conn.execute("SELECT count(*) FROM histories").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("encoding,band", [("LATIN1", "é"), ("WIN1252", "€"), ("EUC_JP", "日")])
+def test_band_names_keep_their_characters_in_any_encoding(encoding, band):
+    """A band name from the jsonb (server-encoded bytes) comes back as the same text; it used
+    to be read as UTF-8, which these bytes are not."""
+    with database_in(f"csm_band_{encoding.lower()}", encoding) as conn:
+        spec = '[{"band": "%s", "below": 40}, {"band": "ok"}]' % band
+        assert conn.execute("SELECT health_band(10, %s::text::jsonb)", (spec,)).fetchone()[0] == band
+        # An error quoting such a name reads back too (a duplicated band name, in the DETAIL).
+        with pytest.raises(psycopg.errors.InvalidParameterValue) as caught:
+            conn.execute("SELECT health_band(10, %s::text::jsonb)",
+                         ('[{"band": "%s", "below": 40, "up_to": 50}, {"band": "ok"}]' % band,))
+        assert band in caught.value.diag.message_primary + (caught.value.diag.message_detail or "")

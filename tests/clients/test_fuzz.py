@@ -2,13 +2,16 @@
 functions and through COPY (FORMAT binary). Each is either an error of class 22 (data
 exception) or a value that reads back to itself; the server never crashes (its start time is
 unchanged afterwards)."""
+import json
 import random
+import re
 import struct
+import subprocess
 
 import psycopg
 import pytest
 
-from conftest import conninfo
+from conftest import HOST, PGBIN, PORT, conninfo
 
 # A valid value of every type the extension defines, as a query. A new type must add one:
 # test_every_type_is_fuzzed fails until it does.
@@ -134,6 +137,134 @@ def test_binary_copy(conn, type_name, started):
     ).fetchone()
     assert rows == round_trips == BINARY_CASES - errors
     assert errors > BINARY_CASES // 2
+
+
+def member_end(text, start):
+    """Where the JSON value starting at `start` ends."""
+    depth, i, in_string = 0, start, False
+    while i < len(text):
+        c = text[i]
+        if in_string:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif c == "," and depth == 0:
+            return i
+        i += 1
+    return i
+
+
+def duplicate_a_key(rng, valid):
+    """`valid` with one object member written twice, at any depth: with the same value, another
+    member's value, or the key spelt with an escape (the same key once unescaped)."""
+    members = list(re.finditer(r'"((?:[^"\\]|\\.)*)"\s*:', valid))
+    m = rng.choice(members)
+    end = member_end(valid, m.end())
+    key, value = m.group(1), valid[m.end():end]
+    kind = rng.randrange(3)
+    if kind == 1:
+        other = rng.choice(members)
+        value = valid[other.end():member_end(valid, other.end())]
+    if kind == 2 and key:
+        key = "\\u%04x" % ord(key[0]) + key[1:]
+    return valid[:end] + ',"' + key + '":' + value + valid[end:]
+
+
+def has_duplicate_keys(text):
+    found = []
+
+    def pairs(items):
+        keys = [k for k, _ in items]
+        if len(keys) != len(set(keys)):
+            found.append(keys)
+        return dict(items)
+    json.loads(text, object_pairs_hook=pairs)
+    return bool(found)
+
+
+@pytest.mark.parametrize("type_name", sorted(SAMPLES))
+def test_duplicate_keys_are_refused(conn, type_name, started):
+    """A key written twice anywhere in a summary's text is 22P02 (the last one used to win,
+    silently dropping the first: a day's users, a month's MRR)."""
+    rng = random.Random(f"duplicate-{type_name}")
+    valid = conn.execute(f"SELECT ({SAMPLES[type_name]})::text").fetchone()[0]
+    for _ in range(200):
+        literal = duplicate_a_key(rng, valid)
+        assert has_duplicate_keys(literal), literal
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation) as caught:
+            conn.execute(f"SELECT %s::text::{type_name}", (literal,))
+        assert "appears twice" in caught.value.diag.message_detail, literal
+
+
+# Characters of each kind for text keys: ASCII, Latin-1, Windows-1252 only (€), CJK, astral,
+# controls; written raw or as JSON escapes.
+KEY_CHARS = ["a", "Z", "0", " ", "é", "ÿ", "€", "Ā", "日", "本", "\U0001F600", "\u2028", "\t", '"', "\\"]
+
+
+def random_key(rng):
+    out = []
+    for _ in range(rng.randrange(0, 6)):
+        c = rng.choice(KEY_CHARS)
+        if rng.random() < 0.5 or c in '"\\\t' or c == "\u2028":
+            out.append("".join("\\u%04x" % u for u in
+                               struct.unpack("<%dH" % (len(c.encode("utf-16-le")) // 2),
+                                             c.encode("utf-16-le"))))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("encoding", ["LATIN1", "WIN1252", "EUC_JP", "UTF8"])
+def test_text_keys_in_any_encoding(encoding, started):
+    """Histories with random text keys, in databases of several encodings: each literal is
+    refused (class 22) or stored and read back through its text form, and pg_dump writes the
+    table of every accepted one."""
+    rng = random.Random(f"keys-{encoding}")
+    name = f"csm_fuzz_keys_{encoding.lower()}"
+    with psycopg.connect(conninfo("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE template0 ENCODING '{encoding}' "
+                      "LC_COLLATE 'C' LC_CTYPE 'C'")
+    accepted = refused = unwritable = 0
+    with psycopg.connect(conninfo(name), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION csmetrics")
+        conn.execute("SET client_encoding = 'UTF8'")
+        conn.execute("CREATE TABLE h (v mrr_history)")
+        for _ in range(300):
+            keys = sorted({random_key(rng) for _ in range(rng.randrange(1, 4))})
+            customers = ",".join('["%s",{"2025-01":"1.00"}]' % k for k in keys)
+            literal = ('{"version":1,"customer_type":"text","scale":2,"first_month":"2025-01",'
+                       '"last_month":"2025-01","customers":[' + customers + "]}")
+            try:
+                conn.execute("INSERT INTO h VALUES (%s::text::mrr_history)", (literal,))
+                accepted += 1
+            except psycopg.DataError as e:
+                # 22P02 from the type's input, or 22P05 from the client's text itself (a raw
+                # character the database's encoding lacks).
+                assert e.diag.sqlstate.startswith("22"), (literal, e.diag.sqlstate)
+                refused += 1
+                unwritable += "cannot represent" in (e.diag.message_detail or "")
+        rows, same = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE v::text::mrr_history = v) FROM h").fetchone()
+        assert rows == same == accepted
+    dump = subprocess.run([str(PGBIN / "pg_dump"), "-h", HOST, "-p", str(PORT), "-U", "postgres",
+                           "-t", "h", name], capture_output=True, check=False)
+    assert dump.returncode == 0, dump.stderr
+    assert accepted > 50
+    # (Other refusals: one customer written twice, raw and escaped.)
+    if encoding == "UTF8":
+        assert unwritable == 0
+    else:
+        assert unwritable > 20
 
 
 def test_server_still_up(db, started):

@@ -1,10 +1,13 @@
 //! Licences in force over time: a step function of seats, built from validity ranges.
 //!
-//! A range's bounds may be inclusive, exclusive or unbounded, so a change happens either *at*
-//! an instant t (phase 0) or *just after* it (phase 1): `[a, b)` adds seats at (a, 0) and
-//! removes them at (b, 0); `(a, b]` adds at (a, 1) and removes at (b, 1). The stored form holds
-//! the level (seats in force) after each change point, sorted, so a point lookup is a binary
-//! search on the stored bytes without reading the whole summary.
+//! A range's bounds may be inclusive, exclusive or unbounded. `timestamptz` counts whole
+//! microseconds, so "just after t" is the instant t + 1 µs: `(a, b]` holds the same instants
+//! as `[a + 1µs, b + 1µs)`, and both are read as the latter, so that they overlap what the
+//! same instants overlap and give the same summary. A change then happens *at* an instant
+//! (phase 0): `[a, b)` adds seats at (a, 0) and removes them at (b, 0). Only `infinity` has no
+//! next instant: "just after" it is phase 1, (i64::MAX, 1), where an unbounded range ends.
+//! The stored form holds the level (seats in force) after each change point, sorted, so a
+//! point lookup is a binary search on the stored bytes without reading the whole summary.
 
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::summary::{Reader, Summary};
@@ -21,12 +24,20 @@ pub enum Bound {
     Exclusive(i64),
 }
 
+/// The instant just after `t`: t + 1 µs, or phase 1 of `infinity`.
+fn after(t: i64) -> Point {
+    match t.checked_add(1) {
+        Some(next) => (next, 0),
+        None => (t, 1),
+    }
+}
+
 /// Where a range starts: the first point it holds.
 pub fn start_point(lower: Bound) -> Point {
     match lower {
         Bound::Unbounded => (i64::MIN, 0),
         Bound::Inclusive(t) => (t, 0),
-        Bound::Exclusive(t) => (t, 1),
+        Bound::Exclusive(t) => after(t),
     }
 }
 
@@ -36,7 +47,7 @@ pub fn end_point(upper: Bound) -> Point {
     match upper {
         Bound::Unbounded => (i64::MAX, 1),
         Bound::Exclusive(t) => (t, 0),
-        Bound::Inclusive(t) => (t, 1),
+        Bound::Inclusive(t) => after(t),
     }
 }
 
@@ -66,6 +77,7 @@ impl Licenses {
             .checked_add(1)
             .ok_or_else(|| KpiError::overflow(Self::TYPE_NAME))?;
         if let (Some((lower, upper)), true) = (range, seats > 0) {
+            crate::kpi::error::reserve(&mut self.events, 2, "license_agg")?;
             self.events.push((start_point(lower), seats));
             self.events.push((end_point(upper), -seats));
         }
@@ -240,6 +252,14 @@ fn check_step(previous: Option<Point>, point: Point, level: i64, next: i64) -> R
             point.0, point.1
         ));
     }
+    if point.1 == 1 && point.0 != i64::MAX {
+        return Err(format!(
+            "The phase at time {} is 1 (just after it), which is the instant {}; write it as \
+             phase 0 of that instant.",
+            point.0,
+            point.0 + 1
+        ));
+    }
     if previous.is_some_and(|p| p >= point) {
         return Err("The change points are not in ascending order.".to_string());
     }
@@ -367,12 +387,52 @@ mod tests {
             bytes.extend_from_slice(&level.to_be_bytes());
         }
         assert!(Licenses::from_binary(&bytes).is_err());
+        // Phase 1 of time 0 is the instant 1: only phase 0 is canonical.
         bytes[1 + 8 + 4 + 8] = 1;
+        assert!(Licenses::from_binary(&bytes).is_err());
+        bytes[1 + 8 + 4 + 8] = 0;
         let ok = Licenses::from_binary(&bytes).unwrap();
         assert_eq!(
             Licenses::from_text(&ok.to_text()).unwrap().to_binary(),
             bytes
         );
+    }
+
+    #[test]
+    fn just_after_t_is_t_plus_one_microsecond() {
+        // (t, x) and [t + 1, x) are the same instants: the same summary, and neither overlaps a
+        // licence whose last instant is t, [.., t + 1).
+        let t = 1_000_000;
+        let mut open = Licenses::default();
+        open.add(Some((Exclusive(t), Exclusive(t + 100))), 1).unwrap();
+        let mut closed = Licenses::default();
+        closed.add(Some((Inclusive(t + 1), Exclusive(t + 100))), 1).unwrap();
+        assert_eq!(open.to_binary(), closed.to_binary());
+        // Likewise an inclusive upper bound t is an exclusive one at t + 1.
+        let mut a = Licenses::default();
+        a.add(Some((Inclusive(0), Inclusive(t))), 1).unwrap();
+        let mut b = Licenses::default();
+        b.add(Some((Inclusive(0), Exclusive(t + 1))), 1).unwrap();
+        assert_eq!(a.to_binary(), b.to_binary());
+        open.add(Some((Inclusive(0), Exclusive(t + 1))), 1).unwrap();
+        let bytes = open.to_binary();
+        let v = View::new(&bytes[1..]).unwrap();
+        assert_eq!(v.peak(Unbounded, Unbounded), 1);
+        assert_eq!(v.level_at((t, 0)), 1);
+        assert_eq!(v.level_at((t + 1, 0)), 1);
+        assert_eq!(v.peak(Inclusive(t), Inclusive(t + 1)), 1);
+        // infinity has no next instant: (infinity, ) holds no finite time and ends where an
+        // unbounded range does.
+        let mut inf = Licenses::default();
+        inf.add(Some((Inclusive(0), Inclusive(i64::MAX))), 2).unwrap();
+        let mut unbounded = Licenses::default();
+        unbounded.add(Some((Inclusive(0), Unbounded)), 2).unwrap();
+        assert_eq!(inf.to_binary(), unbounded.to_binary());
+        assert!(Licenses::from_text(&inf.to_text()).is_ok());
+        assert!(Licenses::from_text(
+            r#"{"version":1,"licenses":1,"steps":[[5,1,1],[9,0,0]]}"#
+        )
+        .is_err());
     }
 
     #[test]

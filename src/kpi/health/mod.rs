@@ -144,7 +144,7 @@ fn finite(what: &str, x: f64) -> KpiResult<f64> {
 fn huge(what: &str, key: &[u8]) -> Box<KpiError> {
     out_of_range(
         format!("{what} of {} is out of range", quote(key)),
-        "The number is too large for double precision.".to_string(),
+        "The number is outside the range of double precision: numeric::float8 refuses it too.".to_string(),
         "Correct the value.",
     )
 }
@@ -308,11 +308,34 @@ pub fn array_score(actions: &[Option<f64>], weights: &[Option<f64>]) -> KpiResul
 
 /// Weighted average of 0-100 factor scores; NULL scores are left out and the other weights
 /// renormalised. All NULL (or nothing) gives `None`.
+///
+/// Weights are summed in units of 2^`exp`, the power of two of the largest weight so far, so
+/// that weights near the double's limit (two of 1e308) add up without overflowing: only their
+/// ratios matter, and scaling by a power of two is exact.
 struct Average {
     sum: f64,
     weights: f64,
+    exp: i32,
     min: f64,
     max: f64,
+}
+
+/// The power of two of a positive finite double (subnormals count as 2^-1022).
+fn exponent(x: f64) -> i32 {
+    (((x.to_bits() >> 52) & 0x7FF) as i32 - 1023).max(-1022)
+}
+
+/// x × 2^k, in steps whose factor is itself a double.
+fn times_pow2(mut x: f64, mut k: i32) -> f64 {
+    while k > 1000 {
+        x *= 2f64.powi(1000);
+        k -= 1000;
+    }
+    while k < -1000 {
+        x *= 2f64.powi(-1000);
+        k += 1000;
+    }
+    x * 2f64.powi(k)
 }
 
 impl Average {
@@ -320,6 +343,7 @@ impl Average {
         Average {
             sum: 0.0,
             weights: 0.0,
+            exp: i32::MIN,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
@@ -341,19 +365,30 @@ impl Average {
                 "Rescale the factor to 0-100 first, or correct the value.",
             ));
         }
-        self.sum += score * weight;
-        self.weights += weight;
+        let e = exponent(weight);
+        if e > self.exp {
+            if self.exp != i32::MIN {
+                self.sum = times_pow2(self.sum, self.exp - e);
+                self.weights = times_pow2(self.weights, self.exp - e);
+            }
+            self.exp = e;
+        }
+        // Below 2: the sums stay below 200 and 2 per factor.
+        let w = times_pow2(weight, -self.exp);
+        self.sum += score * w;
+        self.weights += w;
         self.min = self.min.min(score);
         self.max = self.max.max(score);
         Ok(())
     }
 
     fn result(&self) -> KpiResult<Option<f64>> {
-        if self.weights == 0.0 {
+        if self.exp == i32::MIN {
             return Ok(None);
         }
         let mean = self.sum / self.weights;
         if !mean.is_finite() {
+            // Not reachable with finite scores and positive weights; kept as the contract.
             return Err(overflow("weighted_health"));
         }
         // The mean of values lies between them; rounding must not push 100 to 100.00000000000001.
@@ -418,6 +453,24 @@ pub fn keyed_weighted(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weights_near_the_double_limit_are_scaled_not_summed() {
+        let w = Some(1e308);
+        assert_eq!(array_weighted(&[Some(100.0), Some(0.0)], &[w, w]).unwrap(), Some(50.0));
+        // Three factors, weights 1e308, 1e308 and 2e-308 (a 1e-616 share: nothing).
+        assert_eq!(
+            array_weighted(&[Some(90.0), Some(30.0), Some(0.0)], &[w, w, Some(2e-308)]).unwrap(),
+            Some(60.0)
+        );
+        // Tiny and subnormal weights in proportion 1:3: 25 + 0.75 × 100 = 75 exactly.
+        assert_eq!(
+            array_weighted(&[Some(0.0), Some(100.0)], &[Some(5e-324), Some(1.5e-323)]).unwrap(),
+            Some(75.0)
+        );
+        assert_eq!(times_pow2(1.0, -1074), 5e-324);
+        assert_eq!(times_pow2(1.5, 1023), 1.5 * 2f64.powi(1023));
+    }
 
     fn v(x: f64) -> Number {
         Number::Value(x)

@@ -238,6 +238,13 @@ impl Summary for MrrHistory {
     const TYPE_NAME: &'static str = "mrr_history";
     const VERSION: u8 = 1;
 
+    fn texts(&self) -> Vec<&[u8]> {
+        match &self.customers {
+            Some(Customers::Text(m)) => m.keys().map(Vec::as_slice).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
         let Some((first, last)) = other.range else {
             return Ok(());

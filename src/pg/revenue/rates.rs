@@ -137,10 +137,10 @@ unsafe fn retention_retract(fcinfo: FunctionCallInfo, with_expansion: bool) -> D
 }
 
 pg_function!(fn csm_nrr_accum(fcinfo)
-    unguarded { unsafe { retention_fast(fcinfo, true) } }
+    unguarded(args 5) { unsafe { retention_fast(fcinfo, true) } }
     guarded { unsafe { retention_accum(fcinfo, true) } });
 pg_function!(fn csm_grr_accum(fcinfo)
-    unguarded { unsafe { retention_fast(fcinfo, false) } }
+    unguarded(args 4) { unsafe { retention_fast(fcinfo, false) } }
     guarded { unsafe { retention_accum(fcinfo, false) } });
 pg_function!(fn csm_nrr_retract(fcinfo) { unsafe { retention_retract(fcinfo, true) } });
 pg_function!(fn csm_grr_retract(fcinfo) { unsafe { retention_retract(fcinfo, false) } });

@@ -14,8 +14,8 @@ FROM (VALUES ('2025-01-01'::timestamptz, '2025-01-02'::timestamptz, interval '17
 -- rollup() of licence summaries whose seats add up past a bigint: 22003, not a wrapped level
 -- that the type's output then rejects.
 SELECT rollup(s)
-FROM (VALUES ('{"version":1,"licenses":1,"steps":[[0,0,9223372036854775807],[10,1,0]]}'::license_summary),
-             ('{"version":1,"licenses":1,"steps":[[0,0,1],[10,1,0]]}')) AS v(s);
+FROM (VALUES ('{"version":1,"licenses":1,"steps":[[0,0,9223372036854775807],[11,0,0]]}'::license_summary),
+             ('{"version":1,"licenses":1,"steps":[[0,0,1],[11,0,0]]}')) AS v(s);
 \echo :LAST_ERROR_SQLSTATE
 -- Infinite bounds give no rows instead of a series that never ends.
 SELECT count(*) AS rows
