@@ -14,6 +14,7 @@ port=${3:?cluster port}
 superset_port=${4:?Superset port}
 
 scripts/bi-venvs.sh
+echo "test-bi: virtualenvs ready (${SECONDS}s)"
 
 work=$(mktemp -d /tmp/csm-superset.XXXXXX)
 started_cluster=
@@ -68,7 +69,7 @@ for _ in $(seq 120); do
     sleep 1
 done
 curl -sf "http://127.0.0.1:$superset_port/health" >/dev/null || { cat "$work/superset.log"; exit 1; }
-echo "test-bi: Superset is up on 127.0.0.1:$superset_port"
+echo "test-bi: Superset is up on 127.0.0.1:$superset_port (${SECONDS}s since the start)"
 
 # dbt writes its logs and compiled SQL next to the project unless told otherwise; it must not
 # phone home either.
@@ -84,4 +85,5 @@ if [ "$status" -ne 0 ]; then
     echo "test-bi: Superset's log (last 40 lines):"
     tail -40 "$work/superset.log"
 fi
+echo "test-bi: finished in ${SECONDS}s"
 exit "$status"
