@@ -89,6 +89,7 @@ def test_sqllab_upper_cases_function_names(superset, utc_db):
     executed = result["query"]["executedSql"]
     assert "NPS(score)" in executed and "DATE_TRUNC('MONTH', answered_at)" in executed, executed
     assert "nps(" not in executed
+    assert executed.rstrip().endswith("LIMIT 100001"), executed
 
 
 def test_sqllab_rejects_bare_rollup(superset, utc_db):
