@@ -71,10 +71,19 @@ else
 fi
 password=$(cat "$template/admin-password")
 
+# Is Superset answering? (Python from the tools' venv: curl is not on every clean machine.)
+healthy() {
+    .venv-bi/tools/bin/python -c 'import sys, urllib.request
+try:
+    urllib.request.urlopen(sys.argv[1], timeout=5).read()
+except Exception:
+    sys.exit(1)' "http://127.0.0.1:$superset_port/health"
+}
+
 setsid "$superset" run -h 127.0.0.1 -p "$superset_port" --with-threads >"$work/superset.log" 2>&1 &
 superset_pid=$!
 for _ in $(seq 120); do
-    if curl -sf "http://127.0.0.1:$superset_port/health" >/dev/null; then
+    if healthy; then
         break
     fi
     if ! kill -0 "$superset_pid" 2>/dev/null; then
@@ -82,7 +91,7 @@ for _ in $(seq 120); do
     fi
     sleep 1
 done
-curl -sf "http://127.0.0.1:$superset_port/health" >/dev/null || { cat "$work/superset.log"; exit 1; }
+healthy || { cat "$work/superset.log"; exit 1; }
 echo "test-bi: Superset is up on 127.0.0.1:$superset_port (${SECONDS}s since the start)"
 
 # dbt writes its logs and compiled SQL next to the project unless told otherwise; it must not
