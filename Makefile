@@ -42,7 +42,7 @@ PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
 PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
 
 .PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench package \
-        test-package load clean test-versions test-citus
+        test-package load clean test-versions test-citus test-bi
 
 setup:
 	@scripts/setup.sh
@@ -100,6 +100,12 @@ CLIENT_TESTS ?= tests/clients
 test-clients: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)
 	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q $(CLIENT_TESTS)
+
+# Superset, pandas and dbt against the test cluster (scripts/test-bi.sh): the first run installs
+# Superset and the tools into .venv-bi (about 1 GB), later runs reuse it.
+SUPERSET_PORT ?= 54338
+test-bi: install
+	@scripts/test-bi.sh $(PG_BIN) $(TEST_DIR) $(TEST_PORT) $(SUPERSET_PORT)
 
 # The survey family at N answers, then each family's benchmark at SCALE (1 = the sizes of its
 # issue: 10M rows; smaller for a quicker look). FAMILIES= narrows it.

@@ -1,10 +1,11 @@
-"""Every SQL example in README.md is executed, and its printed output compared.
+"""Every SQL example in README.md and docs/*.md is executed, and its printed output compared.
 
 An example is a ```sql block; when a plain ``` block follows it directly, that block is the
 output psql must print (errors included). Examples run in order, in one database that has the
 demo data, so later examples may use tables earlier ones created. An example that needs more
 than one database starts with `-- executed by tests/clients/FILE (...)`: that test runs it, and
-here its SQL must appear in FILE word for word.
+here its SQL must appear in FILE word for word. README.md runs first, then the docs pages in
+name order, all in the same database.
 """
 import re
 
@@ -13,7 +14,9 @@ import pytest
 from conftest import ROOT, psql
 
 BLOCK = re.compile(r"```sql\n(?P<sql>.*?)```\n(?:\n?```\n(?P<out>.*?)```\n)?", re.S)
-EXAMPLES = [(m["sql"], m["out"]) for m in BLOCK.finditer((ROOT / "README.md").read_text())]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+EXAMPLES = [(page.relative_to(ROOT).as_posix(), m["sql"], m["out"])
+            for page in PAGES for m in BLOCK.finditer(page.read_text())]
 
 
 def normalize(text: str) -> str:
@@ -22,14 +25,22 @@ def normalize(text: str) -> str:
 
 
 def test_readme_has_examples():
-    assert len(EXAMPLES) >= 10
-    assert sum(out is not None for _, out in EXAMPLES) >= 10
+    readme = [out for page, _, out in EXAMPLES if page == "README.md"]
+    assert len(readme) >= 10
+    assert sum(out is not None for out in readme) >= 10
 
 
-@pytest.mark.parametrize("index", range(len(EXAMPLES)))
+def test_docs_pages_have_examples():
+    # a page whose fences stopped matching would silently test nothing
+    for page in PAGES[1:]:
+        assert any(p == page.relative_to(ROOT).as_posix() for p, _, _ in EXAMPLES), page
+
+
+@pytest.mark.parametrize("index", range(len(EXAMPLES)),
+                         ids=[f"{page}-{i}" for i, (page, _, _) in enumerate(EXAMPLES)])
 def test_readme_example(db, index):
-    sql, expected = EXAMPLES[index]
-    elsewhere = re.match(r"-- executed by (tests/clients/\S+)[^\n]*\n", sql)
+    page, sql, expected = EXAMPLES[index]
+    elsewhere = re.match(r"-- executed by (tests/\S+)[^\n]*\n", sql)
     if elsewhere:
         assert sql[elsewhere.end():] in (ROOT / elsewhere[1]).read_text()
         return
@@ -38,4 +49,4 @@ def test_readme_example(db, index):
     if expected is None:
         assert "ERROR" not in printed, printed
     else:
-        assert printed == normalize(expected), f"\n--- README\n{expected}\n--- psql\n{printed}"
+        assert printed == normalize(expected), f"\n--- {page}\n{expected}\n--- psql\n{printed}"
