@@ -184,7 +184,8 @@ def main():
     months = 36
     conn = connect()
     conn.execute("SET jit = off")
-    load_movements(conn, rows)
+    if "nrr" in wanted:
+        load_movements(conn, rows)
     if "periods" in wanted:
         periods, period_customers = int(100_000 * args.scale), int(50_000 * args.scale)
         load_periods(conn, periods, period_customers)

@@ -568,3 +568,12 @@ CREATE AGGREGATE time_to_value_agg(signed_up_at timestamp, value_at timestamp) (
     SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
+
+-- Seats stored as bigint (at most 2147483647 per licence, as for integer).
+CREATE FUNCTION license_accum(internal, tstzrange, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
+    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
+    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    FINALFUNC = license_finalize, PARALLEL = SAFE
+);
