@@ -8,6 +8,9 @@
 - mrr_agg + mrr_movements over 200,000 customers x 36 months vs the plain-SQL spine / LEFT
   JOIN / LAG / CASE formulation (target: at least 5x faster), and the peak memory of the
   aggregate (growth of the backend's peak resident set, VmHWM, in a fresh connection).
+- mrr_movements(mrr_agg(customer, period, mrr)) over 100,000 subscription periods of 50,000
+  customers across 3 years vs plain SQL that spreads the periods over the month ends they
+  cover and computes the same movements (target: at least 10x faster; `--cases periods`).
 """
 import argparse
 import os
@@ -64,6 +67,27 @@ def load_mrr(conn, customers, months):
     conn.execute(f"COMMENT ON TABLE rev_bench_mrr IS '{tag}'")
 
 
+def load_periods(conn, periods, customers):
+    """Subscription periods as billing tables hold them: two per customer on average, random
+    starts over 3 years, 1 day to 2 years long."""
+    tag = f"periods={periods},customers={customers}"
+    if conn.execute("SELECT to_regclass('rev_bench_periods')").fetchone()[0] and \
+            conn.execute("SELECT obj_description('rev_bench_periods'::regclass)").fetchone()[0] == tag:
+        return
+    print(f"loading {periods:,} periods of {customers:,} customers ...", flush=True)
+    conn.execute("DROP TABLE IF EXISTS rev_bench_periods")
+    conn.execute("SELECT setseed(0.5)")
+    conn.execute(f"""
+        CREATE TABLE rev_bench_periods AS
+        SELECT 1 + (i % {customers}) AS customer_id,
+               daterange(s, s + 1 + (random() * 730)::int) AS active,
+               round((10 + random() * 990)::numeric, 2) AS mrr
+        FROM (SELECT i, date '2023-01-01' + (random() * 1095)::int AS s
+              FROM generate_series(1, {periods}) AS i) AS t""")
+    conn.execute("VACUUM ANALYZE rev_bench_periods")
+    conn.execute(f"COMMENT ON TABLE rev_bench_periods IS '{tag}'")
+
+
 NRR_EXT = "SELECT nrr(s, e, c, k) FROM rev_bench_movements"
 NRR_PLAIN = ("SELECT (100 * (sum(s) + sum(e) - sum(c) - sum(k)) / nullif(sum(s), 0))::float8"
              " FROM rev_bench_movements")
@@ -104,6 +128,26 @@ SELECT m, sum(prev), coalesce(sum(mrr) FILTER (WHERE kind = 'new'), 0),
 FROM classified GROUP BY m ORDER BY m"""
 
 
+PERIODS_EXT = ("SELECT * FROM mrr_movements((SELECT mrr_agg(customer_id, active, mrr)"
+               " FROM rev_bench_periods))")
+# The same movements from a month table built by spreading each period over the month ends
+# it covers (ChartMogul's month-end MRR); the history spans every month a period touches.
+PERIODS_PLAIN = MOVEMENTS_PLAIN.replace(
+    """per_month AS (
+    SELECT customer_id AS c, date_trunc('month', month)::date AS m, sum(mrr) AS mrr
+    FROM rev_bench_mrr GROUP BY 1, 2),
+bounds AS (SELECT min(m) AS lo, max(m) AS hi FROM per_month),""",
+    """per_month AS (
+    SELECT customer_id AS c, gs::date AS m, sum(mrr) AS mrr
+    FROM rev_bench_periods,
+         generate_series(date_trunc('month', lower(active)), date_trunc('month', upper(active))
+                         - interval '1 month', interval '1 month') AS gs
+    GROUP BY 1, 2),
+bounds AS (SELECT date_trunc('month', min(lower(active)))::date AS lo,
+                  date_trunc('month', max(upper(active)) - 1)::date AS hi FROM rev_bench_periods),""")
+assert PERIODS_PLAIN != MOVEMENTS_PLAIN
+
+
 def peak_rss_kb(conn):
     pid = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
     with open(f"/proc/{pid}/status") as status:
@@ -130,9 +174,9 @@ def aggregate_memory(customers_rows):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--cases", default="nrr,movements",
-                        help="which measurements: nrr, movements (the plain spine query takes "
-                             "minutes at full size)")
+    parser.add_argument("--cases", default="nrr,movements,periods",
+                        help="which measurements: nrr, movements, periods (the plain spine "
+                             "query takes minutes at full size)")
     args = parser.parse_args()
     wanted = set(args.cases.split(","))
     rows = int(10_000_000 * args.scale)
@@ -140,7 +184,11 @@ def main():
     months = 36
     conn = connect()
     conn.execute("SET jit = off")
-    load_movements(conn, rows)
+    if "nrr" in wanted:
+        load_movements(conn, rows)
+    if "periods" in wanted:
+        periods, period_customers = int(100_000 * args.scale), int(50_000 * args.scale)
+        load_periods(conn, periods, period_customers)
     if "movements" in wanted:
         load_mrr(conn, customers, months)
         mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
@@ -156,6 +204,9 @@ def main():
     if "movements" in wanted:
         cases.append((f"mrr_agg + mrr_movements, {customers:,} x {months} ({mrr_rows:,} rows)",
                       MOVEMENTS_EXT, MOVEMENTS_PLAIN))
+    if "periods" in wanted:
+        cases.append((f"mrr_movements(mrr_agg(c, period, mrr)), {periods:,} periods",
+                      PERIODS_EXT, PERIODS_PLAIN))
     for workers in (0, 2):
         conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
         for name, ext, plain in cases:

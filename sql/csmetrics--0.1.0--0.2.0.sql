@@ -1046,3 +1046,374 @@ CREATE FUNCTION retention(activity activity_summary, grain text, periods integer
                   retention_percent double precision)
     AS 'MODULE_PATHNAME', 'csm_activity_retention' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
     ROWS 100;
+
+-- Naive timestamps and the shapes real tables have (customer and engagement families).
+
+---------------------------------------------------------------------------------------------
+-- timestamp without time zone forms: naive values are compared and added to as written
+-- (timestamp + interval), never cast through the session's TimeZone; hence IMMUTABLE.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION share_accum_activation(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_accum_activation_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_retract_activation(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_retract_activation_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_accum_conversion(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_accum_conversion_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_retract_conversion(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_retract_conversion_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE activation_rate(signed_up_at timestamp, activated_at timestamp, within interval) (
+    SFUNC = share_accum_activation, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_activation, MINVFUNC = share_retract_activation, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE conversion_rate(trial_started_at timestamp, converted_at timestamp, within interval) (
+    SFUNC = share_accum_conversion, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_conversion, MINVFUNC = share_retract_conversion, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE FUNCTION churn_accum(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_accum(churn_state, timestamp, timestamp, timestamp, timestamp, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamp, timestamp, timestamp, timestamp, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_accum(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_retract(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = retention_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = retention_rate,
+    MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
+    PARALLEL = SAFE
+);
+CREATE FUNCTION ttv_accum(internal, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_accum_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE time_to_value(signed_up_at timestamp, value_at timestamp) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_median_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE time_to_value_agg(signed_up_at timestamp, value_at timestamp) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_finalize, PARALLEL = SAFE
+);
+
+---------------------------------------------------------------------------------------------
+-- activity_agg over timestamp without time zone: a naive value is a wall-clock time, placed on
+-- the date written on it (with a zone, read in that zone as `at AT TIME ZONE zone`, whose day
+-- there is that same date; the zone is checked). IMMUTABLE: the session's TimeZone plays no part.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION activity_accum(internal, bigint, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, bigint, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE activity_agg(key bigint, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key bigint, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+
+-- mrr_agg over timestamps and subscription periods, monthly_amount with Stripe units (revenue family).
+---------------------------------------------------------------------------------------------
+-- mrr_agg over the shapes billing tables have (src/pg/revenue/shapes.rs): a month given as a
+-- timestamp (its wall-clock month, IMMUTABLE) or a timestamptz (its month in the session's
+-- TimeZone, STABLE); a subscription period (daterange, tsrange, tstzrange) counting its MRR in
+-- every month whose last day it covers (month-end MRR; an unbounded end counts through the
+-- current month, hence STABLE). Same state and support functions as the date form.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE AGGREGATE mrr_agg(customer bigint, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+-- Stripe's plan interval: 'day', 'week', 'month' or 'year', times interval_count.
+CREATE FUNCTION monthly_amount(amount numeric, interval_unit text, interval_count integer)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_monthly_amount_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- real and double precision survey scores (survey family).
+---------------------------------------------------------------------------------------------
+-- real and double precision scores (since 0.2.0): whole numbers only; a fraction, NaN or an
+-- infinity is the same error as a fractional numeric answer.
+---------------------------------------------------------------------------------------------
+-- real
+CREATE FUNCTION survey_accum(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_nps(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_nps_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_csat(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_csat_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, real, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_scale_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, real, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_accum_csat(share_state, real, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_retract_csat(share_state, real, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- double precision
+CREATE FUNCTION survey_accum(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_nps(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_nps_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_csat(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_csat_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, double precision, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_scale_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, double precision, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_accum_csat(share_state, double precision, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_retract_csat(share_state, double precision, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- real
+CREATE AGGREGATE survey_agg(score real) (
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE nps(score real) (
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score real) (
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score real, satisfied_min integer, scale_max integer) (
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score real) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score real, scale_max integer) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+
+-- double precision
+CREATE AGGREGATE survey_agg(score double precision) (
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE nps(score double precision) (
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score double precision) (
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score double precision, satisfied_min integer, scale_max integer) (
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score double precision) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score double precision, scale_max integer) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+
+
+-- license_agg with bigint seats (customer family).
+-- Seats stored as bigint (at most 2147483647 per licence, as for integer).
+CREATE FUNCTION license_accum(internal, tstzrange, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
+    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
+    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    FINALFUNC = license_finalize, PARALLEL = SAFE
+);

@@ -501,3 +501,79 @@ CREATE FUNCTION license_timeline(summary license_summary, from_at timestamptz, t
     LANGUAGE sql STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION utilisation(active_users bigint, seats bigint) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_utilisation' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------------------------
+-- timestamp without time zone forms: naive values are compared and added to as written
+-- (timestamp + interval), never cast through the session's TimeZone; hence IMMUTABLE.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION share_accum_activation(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_accum_activation_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_retract_activation(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_retract_activation_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_accum_conversion(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_accum_conversion_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION share_retract_conversion(share_state, timestamp, timestamp, interval) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_share_retract_conversion_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE activation_rate(signed_up_at timestamp, activated_at timestamp, within interval) (
+    SFUNC = share_accum_activation, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_activation, MINVFUNC = share_retract_activation, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE conversion_rate(trial_started_at timestamp, converted_at timestamp, within interval) (
+    SFUNC = share_accum_conversion, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_conversion, MINVFUNC = share_retract_conversion, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE FUNCTION churn_accum(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_accum(churn_state, timestamp, timestamp, timestamp, timestamp, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION churn_retract(churn_state, timestamp, timestamp, timestamp, timestamp, text) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_churn_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_accum(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_accum_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_retract(churn_state, timestamp, timestamp, timestamp, timestamp) RETURNS churn_state
+    AS 'MODULE_PATHNAME', 'csm_retention_retract_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
+    SFUNC = churn_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = churn_rate,
+    MSFUNC = churn_accum, MINVFUNC = churn_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = churn_rate,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = retention_accum, STYPE = churn_state, SSPACE = 56, INITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}',
+    COMBINEFUNC = churn_state_combine, FINALFUNC = retention_rate,
+    MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
+    PARALLEL = SAFE
+);
+CREATE FUNCTION ttv_accum(internal, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_ttv_accum_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE time_to_value(signed_up_at timestamp, value_at timestamp) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_median_final, PARALLEL = SAFE
+);
+CREATE AGGREGATE time_to_value_agg(signed_up_at timestamp, value_at timestamp) (
+    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
+    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    FINALFUNC = ttv_finalize, PARALLEL = SAFE
+);
+
+-- Seats stored as bigint (at most 2147483647 per licence, as for integer).
+CREATE FUNCTION license_accum(internal, tstzrange, bigint) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_license_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
+    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
+    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    FINALFUNC = license_finalize, PARALLEL = SAFE
+);

@@ -168,3 +168,57 @@ CREATE FUNCTION retention(activity activity_summary, grain text, periods integer
                   retention_percent double precision)
     AS 'MODULE_PATHNAME', 'csm_activity_retention' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
     ROWS 100;
+
+---------------------------------------------------------------------------------------------
+-- activity_agg over timestamp without time zone: a naive value is a wall-clock time, placed on
+-- the date written on it (with a zone, read in that zone as `at AT TIME ZONE zone`, whose day
+-- there is that same date; the zone is checked). IMMUTABLE: the session's TimeZone plays no part.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION activity_accum(internal, bigint, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, bigint, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, text, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_accum(internal, uuid, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE activity_agg(key bigint, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key bigint, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key text, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamp, zone text) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE activity_agg(key uuid, at timestamp) (
+    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
+    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    PARALLEL = SAFE
+);

@@ -193,3 +193,120 @@ CREATE FUNCTION nrr(history mrr_history, from_month date, to_month date) RETURNS
     AS 'MODULE_PATHNAME', 'csm_mrr_history_nrr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION grr(history mrr_history, from_month date, to_month date) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_mrr_history_grr' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------------------------
+-- mrr_agg over the shapes billing tables have (src/pg/revenue/shapes.rs): a month given as a
+-- timestamp (its wall-clock month, IMMUTABLE) or a timestamptz (its month in the session's
+-- TimeZone, STABLE); a subscription period (daterange, tsrange, tstzrange) counting its MRR in
+-- every month whose last day it covers (month-end MRR; an unbounded end counts through the
+-- current month, hence STABLE). Same state and support functions as the date form.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamp, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamptz, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, daterange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_daterange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, tsrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, bigint, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, text, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION mrr_agg_accum(internal, uuid, tstzrange, numeric) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE AGGREGATE mrr_agg(customer bigint, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, month timestamp, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, month timestamptz, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active daterange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active tsrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer bigint, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer text, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+CREATE AGGREGATE mrr_agg(customer uuid, active tstzrange, mrr numeric) (
+    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
+    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+);
+-- Stripe's plan interval: 'day', 'week', 'month' or 'year', times interval_count.
+CREATE FUNCTION monthly_amount(amount numeric, interval_unit text, interval_count integer)
+    RETURNS numeric
+    AS 'MODULE_PATHNAME', 'csm_monthly_amount_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

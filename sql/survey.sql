@@ -350,3 +350,122 @@ CREATE AGGREGATE ces(score numeric, scale_max integer) (
     MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
     PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- real and double precision scores (since 0.2.0): whole numbers only; a fraction, NaN or an
+-- infinity is the same error as a fractional numeric answer.
+---------------------------------------------------------------------------------------------
+-- real
+CREATE FUNCTION survey_accum(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_nps(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_nps_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_csat(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_csat_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, real, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_scale_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, real) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, real, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_accum_csat(share_state, real, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_accum_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_retract_csat(share_state, real, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_retract_float4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- double precision
+CREATE FUNCTION survey_accum(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_nps(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_nps_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_csat(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_csat_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_accum_ces(survey_summary, double precision, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_ces_scale_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, double precision) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION survey_retract(survey_summary, double precision, scale_max integer) RETURNS survey_summary
+    AS 'MODULE_PATHNAME', 'csm_survey_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_accum_csat(share_state, double precision, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_accum_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION share_retract_csat(share_state, double precision, satisfied_min integer, scale_max integer) RETURNS share_state
+    AS 'MODULE_PATHNAME', 'csm_csat_share_retract_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- real
+CREATE AGGREGATE survey_agg(score real) (
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE nps(score real) (
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score real) (
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score real, satisfied_min integer, scale_max integer) (
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score real) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score real, scale_max integer) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+
+-- double precision
+CREATE AGGREGATE survey_agg(score double precision) (
+    SFUNC = survey_accum, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = survey_summary_nonempty,
+    MSFUNC = survey_accum, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = survey_summary_nonempty,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE nps(score double precision) (
+    SFUNC = survey_accum_nps, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = nps,
+    MSFUNC = survey_accum_nps, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = nps,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score double precision) (
+    SFUNC = survey_accum_csat, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = csat,
+    MSFUNC = survey_accum_csat, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = csat,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE csat(score double precision, satisfied_min integer, scale_max integer) (
+    SFUNC = share_accum_csat, STYPE = share_state, SSPACE = 24, INITCOND = '{"version":1,"hits":0,"total":0}',
+    COMBINEFUNC = share_state_combine, FINALFUNC = share_percent,
+    MSFUNC = share_accum_csat, MINVFUNC = share_retract_csat, MSTYPE = share_state, MSSPACE = 24, MINITCOND = '{"version":1,"hits":0,"total":0}', MFINALFUNC = share_percent,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score double precision) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+CREATE AGGREGATE ces(score double precision, scale_max integer) (
+    SFUNC = survey_accum_ces, STYPE = survey_summary, SSPACE = 96, INITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}',
+    COMBINEFUNC = survey_summary_combine, FINALFUNC = ces,
+    MSFUNC = survey_accum_ces, MINVFUNC = survey_retract, MSTYPE = survey_summary, MSSPACE = 96, MINITCOND = '{"version":1,"counts":[0,0,0,0,0,0,0,0,0,0,0]}', MFINALFUNC = ces,
+    PARALLEL = SAFE
+);
+

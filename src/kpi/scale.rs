@@ -65,6 +65,16 @@ impl Scale {
         Ok(score as usize)
     }
 
+    /// Checks an answer given as a `real` or `double precision`: a whole number, or the same
+    /// error as a fractional `numeric` answer (NaN and infinities included).
+    #[inline]
+    pub fn check_float(&self, score: f64) -> KpiResult<usize> {
+        if score.fract() == 0.0 && score >= self.min as f64 && score <= self.max as f64 {
+            return Ok(score as i64 as usize);
+        }
+        Err(self.out_of_range(&float_text(score)))
+    }
+
     /// Checks an answer given as the text of a `numeric`, which must be a whole number.
     pub fn check_numeric_text(&self, text: &str) -> KpiResult<usize> {
         match whole_number(text) {
@@ -132,6 +142,17 @@ fn bad_scale_max(metric: &str, scale_max: i64) -> Box<KpiError> {
 ///
 /// `"9"`, `"9.000"` and `"-3"` are whole; `"9.5"`, `"NaN"` and `"Infinity"` are not. A value
 /// too large for `i64` is also `None`: it is out of every scale anyway.
+/// A float as PostgreSQL prints it (shortest exact form, `Infinity`, `NaN`), for messages.
+pub fn float_text(v: f64) -> String {
+    if v.is_nan() {
+        "NaN".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+    } else {
+        format!("{v}")
+    }
+}
+
 pub fn whole_number(text: &str) -> Option<i64> {
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, f),

@@ -67,6 +67,24 @@ pub trait Summary: Sized + Default + 'static {
     /// The aggregate plumbing calls it before writing, validating or returning a state.
     fn settle(&mut self) {}
 
+    /// Finishes a state whose content is final (the final function): a summary whose partial
+    /// states may hold what a finished value may not (MRR credits not yet netted) checks and
+    /// normalises it here. Value-preserving, so a window aggregate may go on adding rows.
+    fn finish(&mut self) -> KpiResult<()> {
+        Ok(())
+    }
+
+    /// The binary form of an aggregate state sent between parallel workers: the stored form,
+    /// unless the type's partial states need more (see [`Summary::finish`]).
+    fn to_state_binary(&self) -> Vec<u8> {
+        self.to_binary()
+    }
+
+    /// Reads [`Summary::to_state_binary`]'s output.
+    fn from_state_binary(bytes: &[u8]) -> KpiResult<Self> {
+        Self::from_binary(bytes)
+    }
+
     /// Version byte, then the payload.
     fn to_binary(&self) -> Vec<u8> {
         let mut out = vec![Self::VERSION];

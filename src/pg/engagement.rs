@@ -123,6 +123,18 @@ unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
 
+/// Checks that the zone in argument `n` is one `timezone(text, ...)` accepts (cached per call
+/// site like `local_day`'s), for forms whose day does not depend on the zone.
+pub(crate) unsafe fn check_zone(fcinfo: FunctionCallInfo, n: usize) {
+    unsafe {
+        let cache = &mut *zone_cache(fcinfo);
+        let name = datum::varlena_bytes(arg(fcinfo, n));
+        if !cache.valid || &cache.name[..cache.len] != name {
+            resolve(cache, name);
+        }
+    }
+}
+
 /// The local day (a `date`) of timestamp `at` in the zone of argument `zone_arg`, or in the
 /// session's TimeZone.
 #[inline(always)]
@@ -266,18 +278,18 @@ unsafe fn accumulate(
     }
 }
 
-unsafe fn bigint_key(value: Datum) -> u64 {
+pub(crate) unsafe fn bigint_key(value: Datum) -> u64 {
     sortable(value.value() as i64)
 }
 
-unsafe fn text_key(value: Datum) -> u64 {
+pub(crate) unsafe fn text_key(value: Datum) -> u64 {
     unsafe {
         let bytes = datum::varlena_bytes(value);
         sortable(hash_bytes_extended(bytes.as_ptr(), bytes.len() as c_int, 0) as i64)
     }
 }
 
-unsafe fn uuid_key(value: Datum) -> u64 {
+pub(crate) unsafe fn uuid_key(value: Datum) -> u64 {
     unsafe { sortable(hash_bytes_extended(value.cast_mut_ptr::<u8>(), 16, 0) as i64) }
 }
 

@@ -368,6 +368,8 @@ pub enum ScoreType {
     Int4,
     Int8,
     Numeric,
+    Float4,
+    Float8,
 }
 
 /// Reads argument `n` as a score and checks it against `scale`, returning its histogram slot.
@@ -385,6 +387,8 @@ pub unsafe fn score_slot(
         ScoreType::Int4 => scale.check(datum.value() as i32 as i64),
         ScoreType::Int8 => scale.check(datum.value() as i64),
         ScoreType::Numeric => unsafe { numeric_slot(datum, scale) },
+        ScoreType::Float4 => scale.check_float(f32::from_bits(datum.value() as u32) as f64),
+        ScoreType::Float8 => scale.check_float(f64::from_bits(datum.value() as u64)),
     }
     .or_raise()
 }

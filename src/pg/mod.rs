@@ -8,6 +8,7 @@ pub mod engagement;
 pub mod fmgr;
 pub mod health;
 pub mod jsonb;
+pub mod naive;
 pub mod revenue;
 pub mod state;
 pub mod summary;

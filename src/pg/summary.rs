@@ -118,14 +118,14 @@ pub unsafe fn serialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<T>();
         state.settle();
-        datum::new_varlena(&state.to_binary())
+        datum::new_varlena(&state.to_state_binary())
     }
 }
 
 /// Deserial function: a state read back from [`serialize`], in the current memory context.
 pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        let value = T::from_binary(datum::varlena_bytes(arg(fcinfo, 0))).or_raise();
+        let value = T::from_state_binary(datum::varlena_bytes(arg(fcinfo, 0))).or_raise();
         Datum::from(leak_into(pg_sys::CurrentMemoryContext, value))
     }
 }
@@ -137,7 +137,9 @@ pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         if !arg_is_null(fcinfo, 0) {
-            (*arg(fcinfo, 0).cast_mut_ptr::<T>()).settle();
+            let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<T>();
+            state.settle();
+            state.finish().or_raise();
         }
         match state_ref::<T>(fcinfo, 0) {
             Some(state) if !state.is_empty() => {

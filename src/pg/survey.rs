@@ -51,6 +51,14 @@ macro_rules! per_score_type {
     };
 }
 
+/// The same functions for `real` and `double precision` scores (whole numbers only).
+macro_rules! per_float_type {
+    ($helper:ident($($extra:expr),*): $float4:ident, $float8:ident) => {
+        pg_function!(fn $float4(fcinfo) { unsafe { $helper(fcinfo, ScoreType::Float4 $(, $extra)*) } });
+        pg_function!(fn $float8(fcinfo) { unsafe { $helper(fcinfo, ScoreType::Float8 $(, $extra)*) } });
+    };
+}
+
 /// Transition: counts the answer in argument 1 after checking it against `scale`.
 #[inline(always)]
 unsafe fn accumulate(fcinfo: FunctionCallInfo, ty: ScoreType, scale: &Scale) -> Datum {
@@ -151,6 +159,15 @@ per_score_type!(share_accumulate():
 per_score_type!(share_retract():
     csm_csat_share_retract_int2, csm_csat_share_retract_int4, csm_csat_share_retract_int8,
     csm_csat_share_retract_numeric);
+
+per_float_type!(accumulate(&scale::SURVEY): csm_survey_accum_float4, csm_survey_accum_float8);
+per_float_type!(accumulate(&scale::NPS): csm_nps_accum_float4, csm_nps_accum_float8);
+per_float_type!(accumulate(&scale::CSAT): csm_csat_accum_float4, csm_csat_accum_float8);
+per_float_type!(accumulate(&scale::CES): csm_ces_accum_float4, csm_ces_accum_float8);
+per_float_type!(accumulate_one_to("ces"): csm_ces_scale_accum_float4, csm_ces_scale_accum_float8);
+per_float_type!(retract(): csm_survey_retract_float4, csm_survey_retract_float8);
+per_float_type!(share_accumulate(): csm_csat_share_accum_float4, csm_csat_share_accum_float8);
+per_float_type!(share_retract(): csm_csat_share_retract_float4, csm_csat_share_retract_float8);
 
 pg_function!(fn csm_share_percent(fcinfo) {
     unsafe { return_f64(fcinfo, state::read::<Share>(arg(fcinfo, 0)).percent()) }

@@ -28,6 +28,10 @@ pub struct MrrHistory {
     pub scale: u32,
     /// First and last month of any row (month index: year x 12 + month - 1).
     pub range: Option<(i32, i32)>,
+    /// A credit (negative row) was added: amounts may be 0 or negative until the month's
+    /// total is final, which [`Summary::finish`] checks (see `signed.rs`). Never set on a
+    /// stored value.
+    pub signed: bool,
 }
 
 #[cold]
@@ -80,7 +84,8 @@ impl MrrHistory {
         Kt::map(customers).ok_or_else(|| mixed_keys(kind, wanted))
     }
 
-    /// `mrr_agg`'s row: `mrr` (checked >= 0) of customer `key` in `month`.
+    /// `mrr_agg`'s row: `mrr` of customer `key` in `month`. A negative row (a credit line)
+    /// is netted with the month's other rows; the total is checked when final.
     #[inline]
     pub fn add<Kt, Q>(&mut self, key: &Q, month: i32, mrr: &Money) -> KpiResult<()>
     where
@@ -88,12 +93,7 @@ impl MrrHistory {
         Q: ?Sized + Hash + Eq + ToOwned<Owned = Kt>,
     {
         if mrr.is_negative() {
-            return Err(KpiError::new(
-                ErrorKind::OutOfRange,
-                format!("mrr_agg mrr cannot be negative: {}", mrr.to_text()),
-                format!("A row has MRR {}.", mrr.to_text()),
-                "MRR is zero or more; record credits and discounts as lower MRR.",
-            ));
+            self.signed = true;
         }
         self.extend_range(month, month);
         self.raise_scale(mrr.scale)?;
@@ -116,6 +116,44 @@ impl MrrHistory {
             }
         };
         added.ok_or_else(|| too_large("mrr_history"))
+    }
+
+    /// `mrr_agg`'s period row: `mrr` in every month of `counted` (first, last), the history's
+    /// range spanning `touched` (the months the period's days touch) even where nothing counts.
+    pub fn add_span<Kt, Q>(
+        &mut self,
+        key: &Q,
+        touched: (i32, i32),
+        counted: Option<(i32, i32)>,
+        mrr: &Money,
+    ) -> KpiResult<()>
+    where
+        Kt: KeyMap + Borrow<Q>,
+        Q: ?Sized + Hash + Eq + ToOwned<Owned = Kt>,
+    {
+        if mrr.is_negative() {
+            self.signed = true;
+        }
+        self.extend_range(touched.0, touched.1);
+        self.raise_scale(mrr.scale)?;
+        self.map_for::<Kt>()?;
+        let (Some((first, last)), false) = (counted, mrr.is_zero()) else {
+            return Ok(());
+        };
+        let units = mrr
+            .units_at(self.scale)
+            .ok_or_else(|| too_large("mrr_history"))?;
+        let map = self.map_for::<Kt>()?;
+        if !map.contains_key(key) {
+            map.insert(key.to_owned(), Months::default());
+        }
+        let months = map.get_mut(key).ok_or_else(|| too_large("mrr_history"))?;
+        for month in first..=last {
+            months
+                .add(month, units)
+                .ok_or_else(|| too_large("mrr_history"))?;
+        }
+        Ok(())
     }
 
     /// The customers sorted by key, each with its months, for the stored form.
@@ -256,6 +294,7 @@ impl Summary for MrrHistory {
         }
         self.raise_scale(other.scale)?;
         self.extend_range(first, last);
+        self.signed |= other.signed;
         let factor = pow10(self.scale - other.scale);
         match &other.customers {
             None => Ok(()),
@@ -293,6 +332,7 @@ impl Summary for MrrHistory {
             customers: None,
             scale: header.scale,
             range: header.range,
+            signed: false,
         };
         if let Some(range) = header.range {
             h.customers = match header.kind {
@@ -352,6 +392,18 @@ impl Summary for MrrHistory {
         out
     }
 
+    fn finish(&mut self) -> KpiResult<()> {
+        super::signed::finish(self)
+    }
+
+    fn to_state_binary(&self) -> Vec<u8> {
+        super::signed::to_state_binary(self)
+    }
+
+    fn from_state_binary(bytes: &[u8]) -> KpiResult<Self> {
+        super::signed::from_state_binary(bytes)
+    }
+
     fn from_text(text: &str) -> KpiResult<Self> {
         super::history_text::parse(text).map_err(|why| {
             bad_text(
@@ -386,11 +438,12 @@ impl Summary for MrrHistory {
                 "A month lies outside PostgreSQL's dates (4713 BC to 5874897 AD).".to_string(),
             );
         }
-        fn check<Kt>(map: &Map<Kt>, first: i32, last: i32) -> Result<(), String> {
+        let signed = self.signed;
+        fn check<Kt>(map: &Map<Kt>, first: i32, last: i32, signed: bool) -> Result<(), String> {
             for months in map.values() {
                 let inside = months.months().first().is_some_and(|m| *m >= first)
                     && months.months().last().is_some_and(|m| *m <= last);
-                if !inside || months.iter().any(|(_, u)| u <= 0) {
+                if !inside || (!signed && months.iter().any(|(_, u)| u <= 0)) {
                     return Err(
                         "A customer has no month, a month outside the history's range or an \
                          amount that is not above 0."
@@ -402,9 +455,9 @@ impl Summary for MrrHistory {
         }
         match &self.customers {
             None => Ok(()),
-            Some(Customers::Int(m)) => check(m, first, last),
-            Some(Customers::Text(m)) => check(m, first, last),
-            Some(Customers::Uuid(m)) => check(m, first, last),
+            Some(Customers::Int(m)) => check(m, first, last, signed),
+            Some(Customers::Text(m)) => check(m, first, last, signed),
+            Some(Customers::Uuid(m)) => check(m, first, last, signed),
         }
     }
 }
@@ -487,10 +540,10 @@ mod tests {
     #[test]
     fn negative_and_overflow() {
         let mut h = MrrHistory::default();
-        assert_eq!(
-            h.add::<i64, i64>(&1, 1, &m("-1")).unwrap_err().kind,
-            ErrorKind::OutOfRange
-        );
+        // A credit alone is netted when final: a negative total is refused then.
+        h.add::<i64, i64>(&1, 1, &m("-1")).unwrap();
+        assert_eq!(h.finish().unwrap_err().kind, ErrorKind::OutOfRange);
+        let mut h = MrrHistory::default();
         let big = Money::new(i128::MAX, 0);
         h.add::<i64, i64>(&1, 1, &big).unwrap();
         assert!(h.add::<i64, i64>(&1, 1, &m("1")).is_err());

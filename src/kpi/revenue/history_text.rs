@@ -33,6 +33,7 @@ pub fn parse(text: &str) -> Result<MrrHistory, String> {
         customers: None,
         scale,
         range: None,
+        signed: false,
     };
     let first = obj.value("first_month").ok();
     let last = obj.value("last_month").ok();

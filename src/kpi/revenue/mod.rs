@@ -6,5 +6,7 @@ pub mod keys;
 pub mod money;
 pub mod months;
 pub mod movements;
+pub mod periods;
 pub mod rates;
+pub mod signed;
 pub mod wire;

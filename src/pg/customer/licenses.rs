@@ -61,6 +61,29 @@ pg_function!(fn csm_license_accum(fcinfo) {
     }
 });
 
+// (state, valid tstzrange, seats bigint): a NULL range or NULL seats skips the row.
+pg_function!(fn csm_license_accum_int8(fcinfo) {
+    unsafe {
+        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) {
+            return unchanged(fcinfo);
+        }
+        let range = range_arg(fcinfo, 1);
+        let seats = arg(fcinfo, 2).value() as i64;
+        // Levels are summed as seats below 2^31 per row (see `Licenses::steps`).
+        if seats > i32::MAX as i64 {
+            raise(KpiError::new(
+                ErrorKind::OutOfRange,
+                format!("license_agg: seats {seats} is out of range"),
+                "A licence grants at most 2147483647 seats.",
+                "Check the seat counts, or filter out such rows.",
+            ));
+        }
+        let state = state_mut::<Licenses>(fcinfo, 0);
+        state.add(range, seats).or_raise();
+        state_datum(state)
+    }
+});
+
 /// A stored license_summary, read in place.
 unsafe fn view<'a>(value: Datum) -> View<'a> {
     unsafe {

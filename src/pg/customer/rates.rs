@@ -12,7 +12,7 @@ use crate::pg::state;
 
 /// Counts one row (`hit` or not) into the share in argument 0, or takes it back.
 #[inline(always)]
-unsafe fn step(fcinfo: FunctionCallInfo, hit: bool, add: bool) -> Datum {
+pub(crate) unsafe fn step(fcinfo: FunctionCallInfo, hit: bool, add: bool) -> Datum {
     unsafe {
         let update = state::for_update::<Share>(fcinfo, 0);
         let share = &mut *update.state;
@@ -101,7 +101,7 @@ unsafe fn deadline(start: i64, within: Datum) -> i64 {
 }
 
 /// Whether an interval is below zero, by PostgreSQL's own ordering (a month is 30 days).
-unsafe fn negative(within: Datum) -> bool {
+pub(crate) unsafe fn negative(within: Datum) -> bool {
     unsafe {
         let iv = &*within.cast_mut_ptr::<pg_sys::Interval>();
         let span = (iv.month as i128 * 30 + iv.day as i128) * 86_400_000_000 + iv.time as i128;

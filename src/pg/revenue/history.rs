@@ -69,7 +69,7 @@ pg_function!(fn csm_mrr_agg_int8(fcinfo) {
 
 /// The bytes of a varlena argument; detoasted only when it is toasted or compressed.
 #[inline(always)]
-unsafe fn varlena_arg<'a>(fcinfo: FunctionCallInfo, n: usize) -> &'a [u8] {
+pub(crate) unsafe fn varlena_arg<'a>(fcinfo: FunctionCallInfo, n: usize) -> &'a [u8] {
     unsafe {
         let mut v = arg(fcinfo, n).cast_mut_ptr::<pg_sys::varlena>();
         if varatt_is_1b_e(v) || varatt_is_4b_c(v) {

@@ -63,7 +63,7 @@ SELECT count(*) AS mismatches FROM (
     SELECT * FROM mrr_movements((SELECT mrr_agg(md5(customer_id::text)::uuid, month, mrr) FROM rev_mrr))
 ) AS d;
 SELECT mrr_agg(c, month, mrr) FROM (VALUES ('ünïcode "q"', '2025-01-01'::date, 1.5), ('a', '2025-02-01', 2)) AS t(c, month, mrr);
-SELECT mrr_agg('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '2025-01-01', 9.99);
+SELECT mrr_agg('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, date '2025-01-01', 9.99);
 
 -- Empty input and all-NULL input give NULL; a history of 0 rows only has months and no customer.
 SELECT mrr_agg(customer_id, month, mrr) IS NULL AS empty_is_null FROM rev_mrr WHERE false;
@@ -73,7 +73,7 @@ SELECT * FROM mrr_movements((SELECT mrr_agg(customer_id, month, mrr) FROM rev_mr
 
 -- Exact to the last digit: amounts at mixed scales, 30 significant digits.
 SELECT ending_mrr, (SELECT sum(v) FROM (VALUES (123456789012345678901234.5), (0.000001), (7)) AS t(v)) AS plain_sum
-FROM mrr_movements((SELECT mrr_agg(1, '2025-01-01', v) FROM (VALUES (123456789012345678901234.5), (0.000001), (7)) AS t(v)));
+FROM mrr_movements((SELECT mrr_agg(1, date '2025-01-01', v) FROM (VALUES (123456789012345678901234.5), (0.000001), (7)) AS t(v)));
 
 -- rollup(): per-segment histories merged equal the history of all rows.
 CREATE TABLE rev_seg AS SELECT customer_id % 2 AS seg, mrr_agg(customer_id, month, mrr) AS h FROM rev_mrr GROUP BY 1;
@@ -93,7 +93,7 @@ SELECT ' { "customers" : [ [2, {"2025-03":"1.5", "2025-01":"2.25"}], [1, {"2025-
 SELECT '{"version":1,"scale":0,"customers":[]}'::mrr_history AS empty_text;
 -- Binary form: version 1, key type 1 (bigint), scale 0, first and last month, one customer
 -- (key 1) with one month (delta 0) of 10.
-SELECT mrr_history_send(mrr_agg(1, '2025-01-01', 10));
+SELECT mrr_history_send(mrr_agg(1, date '2025-01-01', 10));
 -- COPY in binary (send/recv) and text (out/in) round trips.
 COPY rev_seg TO '/tmp/csmetrics_regress_rev_seg.bin' (FORMAT binary);
 CREATE TABLE rev_seg_copy (LIKE rev_seg);
@@ -106,19 +106,19 @@ SELECT count(*) AS rows, count(*) FILTER (WHERE s.h = c.h) AS identical FROM rev
 
 -- Errors, with their SQLSTATE.
 \set VERBOSITY default
-SELECT mrr_agg(1, '2025-01-01', -0.01);
+SELECT mrr_agg(1, date '2025-01-01', -0.01);
 \echo :LAST_ERROR_SQLSTATE
-SELECT mrr_agg(1, 'infinity', 1);
+SELECT mrr_agg(1, date 'infinity', 1);
 \echo :LAST_ERROR_SQLSTATE
-SELECT mrr_agg(1, '2025-01-01', 'NaN');
+SELECT mrr_agg(1, date '2025-01-01', 'NaN');
 \echo :LAST_ERROR_SQLSTATE
-SELECT mrr_agg(c, '2025-01-01', v) FROM (VALUES (1, 99999999999999999999999999999999999999), (1, 99999999999999999999999999999999999999)) AS t(c, v);
+SELECT mrr_agg(c, date '2025-01-01', v) FROM (VALUES (1, 99999999999999999999999999999999999999), (1, 99999999999999999999999999999999999999)) AS t(c, v);
 \echo :LAST_ERROR_SQLSTATE
-SELECT rollup(h) FROM (SELECT mrr_agg(1, '2025-01-01', 1) UNION ALL SELECT mrr_agg('x', '2025-01-01', 1)) AS t(h);
+SELECT rollup(h) FROM (SELECT mrr_agg(1, date '2025-01-01', 1) UNION ALL SELECT mrr_agg('x', date '2025-01-01', 1)) AS t(h);
 \echo :LAST_ERROR_SQLSTATE
-SELECT * FROM mrr_movements((SELECT mrr_agg(1, '2025-01-01', 1)), '-1 day');
+SELECT * FROM mrr_movements((SELECT mrr_agg(1, date '2025-01-01', 1)), '-1 day');
 \echo :LAST_ERROR_SQLSTATE
-SELECT nrr(mrr_agg(1, '2025-01-01', 1), '2025-03-01', '2025-01-01');
+SELECT nrr(mrr_agg(1, date '2025-01-01', 1), '2025-03-01', '2025-01-01');
 \echo :LAST_ERROR_SQLSTATE
 SELECT count(*) FROM mrr_movements((SELECT mrr_agg(1, d, 1) FROM (VALUES ('0001-01-01'::date), ('12000-01-01')) AS t(d)));
 \echo :LAST_ERROR_SQLSTATE
@@ -145,7 +145,7 @@ INSERT INTO rev_bin VALUES
 CREATE TABLE rev_bad (h mrr_history);
 COPY (SELECT b FROM rev_bin WHERE id = 1) TO '/tmp/csmetrics_regress_rev_bin.bin' (FORMAT binary);
 COPY rev_bad FROM '/tmp/csmetrics_regress_rev_bin.bin' (FORMAT binary);
-SELECT h = (SELECT mrr_agg(1, '2025-01-01', 10)) AS recv_reads_send FROM rev_bad;
+SELECT h = (SELECT mrr_agg(1, date '2025-01-01', 10)) AS recv_reads_send FROM rev_bad;
 COPY (SELECT b FROM rev_bin WHERE id = 2) TO '/tmp/csmetrics_regress_rev_bin.bin' (FORMAT binary);
 COPY rev_bad FROM '/tmp/csmetrics_regress_rev_bin.bin' (FORMAT binary);
 \echo :LAST_ERROR_SQLSTATE
