@@ -102,7 +102,7 @@ test-clients: install
 	CSM_PGHOST=$(TEST_DIR) CSM_PGPORT=$(TEST_PORT) CSM_PGBIN=$(PG_BIN) .venv/bin/pytest -q $(CLIENT_TESTS)
 
 # Superset, pandas and dbt against the test cluster (scripts/test-bi.sh): the first run installs
-# Superset and the tools into .venv-bi (about 1 GB), later runs reuse it.
+# Superset and the tools into .venv-bi (about 1.2 GB), later runs reuse it.
 SUPERSET_PORT ?= 54338
 test-bi: install
 	@scripts/test-bi.sh $(PG_BIN) $(TEST_DIR) $(TEST_PORT) $(SUPERSET_PORT)
