@@ -3,6 +3,7 @@
 pub mod customer;
 pub mod datum;
 pub mod engagement;
+pub mod engagement_reports;
 pub mod fmgr;
 pub mod health;
 pub mod jsonb;

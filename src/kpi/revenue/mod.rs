@@ -6,5 +6,6 @@ pub mod keys;
 pub mod money;
 pub mod months;
 pub mod movements;
+pub mod range;
 pub mod rates;
 pub mod wire;

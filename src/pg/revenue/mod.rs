@@ -4,3 +4,4 @@
 pub mod history;
 pub mod numeric;
 pub mod rates;
+pub mod reports;
