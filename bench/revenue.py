@@ -175,7 +175,8 @@ def main():
     months = 36
     conn = connect()
     conn.execute("SET jit = off")
-    load_movements(conn, rows)
+    if "nrr" in wanted:
+        load_movements(conn, rows)
     if "movements" in wanted:
         load_mrr(conn, customers, months)
         mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
