@@ -1417,3 +1417,93 @@ CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
     SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
+---------------------------------------------------------------------------------------------
+-- Revenue reports over a caller's range of months, the customers behind them, MRR cohorts
+---------------------------------------------------------------------------------------------
+-- Not strict: a NULL history gives no rows, a NULL month is refused (22023), a NULL
+-- reactivation_within is no limit.
+CREATE FUNCTION mrr_movements(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION mrr_movements(history mrr_history, from_month date, to_month date,
+                              reactivation_within interval)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION revenue_kpis(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (month date, mrr numeric, paying_customers bigint, arpa numeric,
+                   nrr double precision, grr double precision,
+                   gross_mrr_churn_rate double precision, net_mrr_churn_rate double precision,
+                   quick_ratio double precision, customer_churn_rate double precision,
+                   expansion_rate double precision)
+    AS 'MODULE_PATHNAME', 'csm_revenue_kpis_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION mrr_customer_movements(history mrr_history)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_customer_movements(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_customer_movements(history mrr_history, from_month date, to_month date,
+                                       reactivation_within interval)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_cohorts(history mrr_history)
+    RETURNS TABLE (cohort date, month_number integer, customers bigint,
+                   retained_customers bigint, cohort_mrr numeric, mrr numeric,
+                   nrr double precision, logo_retention double precision)
+    AS 'MODULE_PATHNAME', 'csm_mrr_cohorts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 300;
+
+---------------------------------------------------------------------------------------------
+-- Engagement reports over a caller's range, the people behind the counts, more cohorts
+---------------------------------------------------------------------------------------------
+-- Not strict: a NULL summary gives no rows, a NULL bound or grain is refused (22023).
+CREATE FUNCTION lifecycle(activity activity_summary, grain text, report_from date, report_to date)
+    RETURNS TABLE(period date, new_users bigint, returning_users bigint,
+                  resurrecting_users bigint, dormant_users bigint)
+    AS 'MODULE_PATHNAME', 'csm_activity_lifecycle_range' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 52;
+CREATE FUNCTION daily_activity_kpis(activity activity_summary, from_day date, to_day date)
+    RETURNS TABLE(day date, dau bigint, wau bigint, mau bigint, stickiness double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_daily_kpis_range' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 365;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key bigint, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key text, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key uuid, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key bigint, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key text, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key uuid, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION retention(activity activity_summary, grain text, periods integer, cohort_by text)
+    RETURNS TABLE(cohort date, period_number integer, cohort_size bigint, retained bigint,
+                  retention_percent double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_retention_by' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 100;
+CREATE FUNCTION retention(cohorts activity_summary, activity activity_summary, grain text,
+                          periods integer)
+    RETURNS TABLE(cohort date, period_number integer, cohort_size bigint, retained bigint,
+                  retention_percent double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_retention_signup' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 100;

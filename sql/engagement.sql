@@ -222,3 +222,44 @@ CREATE AGGREGATE activity_agg(key uuid, at timestamp) (
     DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
+-- Engagement reports over a caller's range, the people behind the counts, more cohorts
+---------------------------------------------------------------------------------------------
+-- Not strict: a NULL summary gives no rows, a NULL bound or grain is refused (22023).
+CREATE FUNCTION lifecycle(activity activity_summary, grain text, report_from date, report_to date)
+    RETURNS TABLE(period date, new_users bigint, returning_users bigint,
+                  resurrecting_users bigint, dormant_users bigint)
+    AS 'MODULE_PATHNAME', 'csm_activity_lifecycle_range' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 52;
+CREATE FUNCTION daily_activity_kpis(activity activity_summary, from_day date, to_day date)
+    RETURNS TABLE(day date, dau bigint, wau bigint, mau bigint, stickiness double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_daily_kpis_range' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 365;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key bigint, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key text, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lifecycle_status(activity activity_summary, key uuid, grain text, period date)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'csm_activity_status_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key bigint, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key text, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION was_active(activity activity_summary, key uuid, from_day date, to_day date)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_activity_was_active_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION retention(activity activity_summary, grain text, periods integer, cohort_by text)
+    RETURNS TABLE(cohort date, period_number integer, cohort_size bigint, retained bigint,
+                  retention_percent double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_retention_by' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 100;
+CREATE FUNCTION retention(cohorts activity_summary, activity activity_summary, grain text,
+                          periods integer)
+    RETURNS TABLE(cohort date, period_number integer, cohort_size bigint, retained bigint,
+                  retention_percent double precision)
+    AS 'MODULE_PATHNAME', 'csm_activity_retention_signup' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+    ROWS 100;

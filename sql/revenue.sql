@@ -310,3 +310,49 @@ CREATE AGGREGATE mrr_agg(customer uuid, active tstzrange, mrr numeric) (
 CREATE FUNCTION monthly_amount(amount numeric, interval_unit text, interval_count integer)
     RETURNS numeric
     AS 'MODULE_PATHNAME', 'csm_monthly_amount_unit' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Revenue reports over a caller's range of months, the customers behind them, MRR cohorts
+---------------------------------------------------------------------------------------------
+-- Not strict: a NULL history gives no rows, a NULL month is refused (22023), a NULL
+-- reactivation_within is no limit.
+CREATE FUNCTION mrr_movements(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION mrr_movements(history mrr_history, from_month date, to_month date,
+                              reactivation_within interval)
+    RETURNS TABLE (month date, starting_mrr numeric, new_mrr numeric, reactivation_mrr numeric,
+                   expansion_mrr numeric, contraction_mrr numeric, churned_mrr numeric,
+                   ending_mrr numeric, starting_customers bigint, new_customers bigint,
+                   reactivated_customers bigint, expanded_customers bigint,
+                   contracted_customers bigint, churned_customers bigint,
+                   ending_customers bigint)
+    AS 'MODULE_PATHNAME', 'csm_mrr_movements_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION revenue_kpis(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (month date, mrr numeric, paying_customers bigint, arpa numeric,
+                   nrr double precision, grr double precision,
+                   gross_mrr_churn_rate double precision, net_mrr_churn_rate double precision,
+                   quick_ratio double precision, customer_churn_rate double precision,
+                   expansion_rate double precision)
+    AS 'MODULE_PATHNAME', 'csm_revenue_kpis_range' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 36;
+CREATE FUNCTION mrr_customer_movements(history mrr_history)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_customer_movements(history mrr_history, from_month date, to_month date)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_customer_movements(history mrr_history, from_month date, to_month date,
+                                       reactivation_within interval)
+    RETURNS TABLE (customer text, month date, previous_mrr numeric, mrr numeric, movement text)
+    AS 'MODULE_PATHNAME', 'csm_mrr_customer_movements' LANGUAGE C IMMUTABLE PARALLEL SAFE
+    ROWS 10000;
+CREATE FUNCTION mrr_cohorts(history mrr_history)
+    RETURNS TABLE (cohort date, month_number integer, customers bigint,
+                   retained_customers bigint, cohort_mrr numeric, mrr numeric,
+                   nrr double precision, logo_retention double precision)
+    AS 'MODULE_PATHNAME', 'csm_mrr_cohorts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 300;

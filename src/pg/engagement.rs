@@ -11,7 +11,7 @@ use super::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, return_f64, ret
 use super::summary::{state_datum, state_mut, summary_type_functions, unchanged};
 use crate::kpi::engagement::calendar::{from_civil, Grain};
 use crate::kpi::engagement::format::DaysView;
-use crate::kpi::engagement::report;
+use crate::kpi::engagement::{range, report};
 use crate::kpi::engagement::{sortable, Activity, KeyKind};
 use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::summary::Summary;
@@ -352,13 +352,13 @@ pg_function!(fn csm_activity_stickiness(fcinfo) {
 });
 
 /// The result set of a `RETURNS TABLE` function, filled row by row (materialize mode).
-struct Rows {
+pub(crate) struct Rows {
     store: *mut pg_sys::Tuplestorestate,
     desc: pg_sys::TupleDesc,
 }
 
 impl Rows {
-    unsafe fn new(fcinfo: FunctionCallInfo) -> Rows {
+    pub(crate) unsafe fn new(fcinfo: FunctionCallInfo) -> Rows {
         unsafe {
             pg_sys::InitMaterializedSRF(fcinfo, 0);
             let rsinfo = (*fcinfo).resultinfo.cast::<pg_sys::ReturnSetInfo>();
@@ -371,7 +371,7 @@ impl Rows {
 
     /// Adds a row. The reports emit a row per calendar day or period, and a summary may span
     /// millions of days: a cancel or `statement_timeout` is honoured between rows.
-    fn put<const N: usize>(&self, mut values: [Datum; N], mut nulls: [bool; N]) {
+    pub(crate) fn put<const N: usize>(&self, mut values: [Datum; N], mut nulls: [bool; N]) {
         pg_sys::check_for_interrupts!();
         unsafe {
             pg_sys::tuplestore_putvalues(
@@ -384,18 +384,18 @@ impl Rows {
     }
 }
 
-fn int4(v: i32) -> Datum {
+pub(crate) fn int4(v: i32) -> Datum {
     Datum::from(v as i64 as usize)
 }
-fn int8(v: i64) -> Datum {
+pub(crate) fn int8(v: i64) -> Datum {
     Datum::from(v as usize)
 }
-fn float8(v: f64) -> Datum {
+pub(crate) fn float8(v: f64) -> Datum {
     Datum::from(v.to_bits() as usize)
 }
 
 /// The grain in argument `n` (text).
-unsafe fn grain(fcinfo: FunctionCallInfo, n: usize) -> Grain {
+pub(crate) unsafe fn grain(fcinfo: FunctionCallInfo, n: usize) -> Grain {
     let bytes = unsafe { datum::varlena_bytes(arg(fcinfo, n)) };
     Grain::parse(&String::from_utf8_lossy(bytes)).or_raise()
 }
@@ -406,9 +406,15 @@ pg_function!(fn csm_activity_active_days(fcinfo) {
     unsafe {
         let view = view(fcinfo);
         let rows = Rows::new(fcinfo);
-        report::active_days(&view, arg_i32(fcinfo, 1), arg_i32(fcinfo, 2), |k, users| {
-            rows.put([int4(k), int8(users)], [false; 2])
-        })
+        // A finite range: every k from 1 to its length, whatever the data covers. An infinite
+        // bound has no length: k then runs over the active days the range holds.
+        let (from, to) = (arg_i32(fcinfo, 1), arg_i32(fcinfo, 2));
+        let put = |k, users| rows.put([int4(k), int8(users)], [false; 2]);
+        if [from, to].iter().all(|d| ![i32::MIN, i32::MAX].contains(d)) && from <= to {
+            range::active_days_padded(&view, from, to, put)
+        } else {
+            report::active_days(&view, from, to, put)
+        }
         .or_raise();
         Datum::from(NO_RESULT)
     }

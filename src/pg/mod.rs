@@ -5,6 +5,7 @@ pub mod customer;
 pub mod alloc;
 pub mod datum;
 pub mod engagement;
+pub mod engagement_reports;
 pub mod fmgr;
 pub mod health;
 pub mod jsonb;

@@ -184,6 +184,15 @@ impl<'a> DaysView<'a> {
         Ok(entry.bytes)
     }
 
+    /// The dictionary's keys ([`super::sortable`] form, ascending; id = index); empty when
+    /// the summary is dense (ids are the bigint keys).
+    pub fn dictionary(&self) -> Result<Vec<u64>, String> {
+        if self.dense {
+            return Ok(Vec::new());
+        }
+        read_keys(self.keys, self.nkeys)
+    }
+
     /// The days whose date is in `from..=to`.
     pub fn range(&self, from: i64, to: i64) -> &[DayEntry<'a>] {
         let lo = self.days.partition_point(|d| i64::from(d.day) < from);

@@ -27,9 +27,12 @@
 //! every reader settles (a copy, if it cannot change the value) before looking at `days`.
 
 pub mod calendar;
+pub mod cohorts;
 pub mod format;
 pub mod portable;
+pub mod range;
 pub mod report;
+pub mod status;
 
 use std::collections::{btree_map, BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};

@@ -7,6 +7,7 @@ pub mod money;
 pub mod months;
 pub mod movements;
 pub mod periods;
+pub mod range;
 pub mod rates;
 pub mod signed;
 pub mod wire;

@@ -5,3 +5,4 @@ pub mod history;
 pub mod numeric;
 pub mod rates;
 pub mod shapes;
+pub mod reports;

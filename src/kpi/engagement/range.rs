@@ -1,0 +1,280 @@
+//! Engagement reports over the range the caller asks for, every day or period of it reported
+//! (padded with zeros), the activity before the range still counted as history: lifecycle,
+//! daily DAU/WAU/MAU, the active-days distribution.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use roaring::RoaringBitmap;
+
+use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
+use super::format::{DayEntry, DaysView};
+use super::report::{DailyRow, LifecycleRow};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+
+#[cold]
+fn corrupt(why: String) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::BadBinary,
+        "invalid binary activity_summary value",
+        why,
+        "The value is corrupt; recompute it from the raw events.",
+    )
+}
+
+pub(crate) fn decode(view: &DaysView, entry: &DayEntry) -> KpiResult<RoaringBitmap> {
+    view.bitmap(entry).map_err(corrupt)
+}
+
+fn show(date: i32) -> String {
+    match date {
+        DATE_NOBEGIN => "-infinity".to_string(),
+        DATE_NOEND => "infinity".to_string(),
+        d => calendar::format(d),
+    }
+}
+
+/// A report's range of days: both finite, the first not after the last. `names` are the
+/// arguments' names in messages.
+pub fn check_bounded(function: &str, names: (&str, &str), from: i32, to: i32) -> KpiResult<()> {
+    for (name, d) in [(names.0, from), (names.1, to)] {
+        if d == DATE_NOBEGIN || d == DATE_NOEND {
+            return Err(KpiError::new(
+                ErrorKind::InvalidParameter,
+                format!("{function} {name} cannot be {}", show(d)),
+                "The report has one row per day or period of its range, so the range must be bounded.",
+                "Pass a finite date.",
+            ));
+        }
+    }
+    if from > to {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "{function} {} {} is after {} {}",
+                names.0,
+                show(from),
+                names.1,
+                show(to)
+            ),
+            "A range runs from its first day to its last, both included.",
+            "Pass the earlier date first.",
+        ));
+    }
+    Ok(())
+}
+
+/// The keys active in each period that has any, by period number.
+pub(crate) fn periods(view: &DaysView, grain: Grain) -> KpiResult<BTreeMap<i64, RoaringBitmap>> {
+    let mut out: BTreeMap<i64, RoaringBitmap> = BTreeMap::new();
+    for entry in &view.days {
+        let ids = decode(view, entry)?;
+        *out.entry(grain.index(entry.day.into())).or_default() |= ids;
+    }
+    Ok(out)
+}
+
+/// PostHog's lifecycle for every period from `from`'s to `to`'s (days, checked), none skipped:
+/// activity before the range decides new versus resurrecting and the first period's dormant
+/// users; periods after the last activity show the users who went dormant, then zeros.
+/// `poll` runs between rows (a cancel check).
+pub fn lifecycle_between(
+    view: &DaysView,
+    grain: Grain,
+    from: i32,
+    to: i32,
+    mut emit: impl FnMut(LifecycleRow),
+) -> KpiResult<()> {
+    let active = periods(view, grain)?;
+    let (start, end) = (grain.index(from.into()), grain.index(to.into()));
+    let empty = RoaringBitmap::new();
+    let mut seen = RoaringBitmap::new();
+    for (_, ids) in active.range(..start - 1) {
+        seen |= ids;
+    }
+    let mut prev = active.get(&(start - 1)).unwrap_or(&empty);
+    seen |= prev;
+    for index in start..=end {
+        let now = active.get(&index).unwrap_or(&empty);
+        let new_users = now.len() - now.intersection_len(&seen);
+        let returning = now.intersection_len(prev);
+        emit(LifecycleRow {
+            period: grain.first_day(index),
+            new_users: new_users as i64,
+            returning_users: returning as i64,
+            resurrecting_users: (now.len() - new_users - returning) as i64,
+            dormant_users: (prev.len() - returning) as i64,
+        });
+        seen |= now;
+        prev = now;
+    }
+    Ok(())
+}
+
+/// Users in a sliding window of days (counters per id, distinct = counters above 0).
+struct Window {
+    counts: Vec<u8>,
+    distinct: i64,
+}
+
+impl Window {
+    fn new(nkeys: u64) -> Window {
+        Window {
+            counts: vec![0; nkeys as usize],
+            distinct: 0,
+        }
+    }
+    fn enter(&mut self, ids: &RoaringBitmap) {
+        for id in ids {
+            let c = &mut self.counts[id as usize];
+            self.distinct += i64::from(*c == 0);
+            *c += 1;
+        }
+    }
+    fn leave(&mut self, ids: &RoaringBitmap) {
+        for id in ids {
+            let c = &mut self.counts[id as usize];
+            *c -= 1;
+            self.distinct -= i64::from(*c == 0);
+        }
+    }
+}
+
+/// DAU, WAU (7 days ending on the day), MAU (30 days) and DAU/MAU for every day of
+/// `from..=to` (checked), the windows of the first days reaching back before the range.
+pub fn daily_kpis_between(
+    view: &DaysView,
+    from: i32,
+    to: i32,
+    mut emit: impl FnMut(DailyRow),
+) -> KpiResult<()> {
+    let (from, to) = (i64::from(from), i64::from(to));
+    let (mut week, mut month) = (Window::new(view.nkeys), Window::new(view.nkeys));
+    let mut recent: VecDeque<(i64, RoaringBitmap)> = VecDeque::with_capacity(31);
+    let days = view.range(from - 29, to);
+    let mut next = days.iter().peekable();
+    // Days before the range only fill the windows; without activity they are skipped.
+    let first = days.first().map_or(from, |e| i64::from(e.day).min(from));
+    for day in first..=to {
+        let mut dau = 0;
+        if let Some(entry) = next.next_if(|e| i64::from(e.day) == day) {
+            let ids = decode(view, entry)?;
+            week.enter(&ids);
+            month.enter(&ids);
+            dau = entry.users as i64;
+            recent.push_back((day, ids));
+        }
+        if let Some((_, ids)) = recent.iter().find(|(d, _)| *d == day - 7) {
+            week.leave(ids);
+        }
+        while recent.front().is_some_and(|(d, _)| *d <= day - 30) {
+            if let Some((_, ids)) = recent.pop_front() {
+                month.leave(&ids);
+            }
+        }
+        if day >= from {
+            emit(DailyRow {
+                day: day as i32,
+                dau,
+                wau: week.distinct,
+                mau: month.distinct,
+                stickiness: (month.distinct > 0)
+                    .then(|| 100.0 * dau as f64 / month.distinct as f64),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// For k = 1 to the number of days of `from..=to` (checked): how many users were active on
+/// exactly k days of the range (0 for the k nobody reaches).
+pub fn active_days_padded(
+    view: &DaysView,
+    from: i32,
+    to: i32,
+    mut emit: impl FnMut(i32, i64),
+) -> KpiResult<()> {
+    let active = view.range(from.into(), to.into());
+    let mut counts = vec![
+        0u32;
+        if active.is_empty() {
+            0
+        } else {
+            view.nkeys as usize
+        }
+    ];
+    for entry in active {
+        for id in decode(view, entry)? {
+            counts[id as usize] += 1;
+        }
+    }
+    // Nobody is active on more days than the summary has in the range.
+    let mut histogram = vec![0i64; active.len() + 1];
+    for c in counts {
+        histogram[c as usize] += 1;
+    }
+    for k in 1..=i64::from(to) - i64::from(from) + 1 {
+        emit(k as i32, histogram.get(k as usize).copied().unwrap_or(0));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::engagement::tests::build;
+    use crate::kpi::engagement::KeyKind;
+    use crate::kpi::summary::Summary;
+
+    fn with_view<R>(rows: &[(i32, i64)], f: impl FnOnce(&DaysView) -> R) -> R {
+        let bytes = build(KeyKind::Bigint, rows).to_binary();
+        let view = DaysView::parse_payload(&bytes[1..]).unwrap();
+        f(&view)
+    }
+
+    #[test]
+    fn lifecycle_over_a_range_by_hand() {
+        // Days 0, 1, 2: users {1,2}, {2,3}, {1,3}.
+        let rows = [(0, 1), (0, 2), (1, 2), (1, 3), (2, 1), (2, 3)];
+        with_view(&rows, |v| {
+            let mut out = vec![];
+            lifecycle_between(v, Grain::Day, 1, 4, |r| {
+                out.push((
+                    r.period,
+                    r.new_users,
+                    r.returning_users,
+                    r.resurrecting_users,
+                    r.dormant_users,
+                ))
+            })
+            .unwrap();
+            // Day 1 keeps day 0 as history: 3 new, 2 returning, 1 dormant. Day 3: 1 and 3
+            // dormant. Day 4: nothing.
+            assert_eq!(
+                out,
+                vec![
+                    (1, 1, 1, 0, 1),
+                    (2, 0, 1, 1, 1),
+                    (3, 0, 0, 0, 2),
+                    (4, 0, 0, 0, 0)
+                ]
+            );
+            let mut before = vec![];
+            lifecycle_between(v, Grain::Day, -2, -1, |r| before.push(r.new_users)).unwrap();
+            assert_eq!(before, vec![0, 0]);
+            let mut hist = vec![];
+            active_days_padded(v, -1, 3, |k, n| hist.push((k, n))).unwrap();
+            // 1 on days 0 and 2, 2 on days 0 and 1, 3 on days 1 and 2.
+            assert_eq!(hist, vec![(1, 0), (2, 3), (3, 0), (4, 0), (5, 0)]);
+            let mut none = vec![];
+            active_days_padded(v, 10, 11, |k, n| none.push((k, n))).unwrap();
+            assert_eq!(none, vec![(1, 0), (2, 0)]);
+            let mut daily = vec![];
+            daily_kpis_between(v, 2, 9, |r| daily.push((r.day, r.dau, r.wau, r.mau))).unwrap();
+            assert_eq!(daily[0], (2, 2, 3, 3));
+            assert_eq!(daily[6], (8, 0, 2, 3));
+            assert_eq!(daily[7], (9, 0, 0, 3));
+            assert!(check_bounded("f", ("a", "b"), 2, 1).is_err());
+            assert!(check_bounded("f", ("a", "b"), 1, DATE_NOEND).is_err());
+        });
+    }
+}
