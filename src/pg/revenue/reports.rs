@@ -232,8 +232,7 @@ unsafe fn key_datum(key: &range::Key) -> Datum {
         if bytes.is_ascii() || !datum::server_is_not_utf8() {
             datum::new_varlena(&bytes)
         } else {
-            let text = datum::to_server_encoding(&String::from_utf8_lossy(&bytes));
-            datum::new_varlena(text.as_bytes())
+            datum::new_varlena(&datum::to_server_bytes(&String::from_utf8_lossy(&bytes)))
         }
     }
 }
