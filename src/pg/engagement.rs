@@ -411,6 +411,7 @@ pg_function!(fn csm_activity_active_days(fcinfo) {
         let (from, to) = (arg_i32(fcinfo, 1), arg_i32(fcinfo, 2));
         let put = |k, users| rows.put([int4(k), int8(users)], [false; 2]);
         if [from, to].iter().all(|d| ![i32::MIN, i32::MAX].contains(d)) && from <= to {
+            range::check_bounded("active_days", ("from_day", "to_day"), from, to).or_raise();
             range::active_days_padded(&view, from, to, put)
         } else {
             report::active_days(&view, from, to, put)

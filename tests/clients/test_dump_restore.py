@@ -23,6 +23,10 @@ MATERIALIZED_VIEWS = {
                         " FROM subscription_months) AS t, mrr_movements(t.h) AS m",
     "mv_revenue_kpis": "SELECT k.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
                        " FROM subscription_months) AS t, revenue_kpis(t.h) AS k",
+    "mv_mrr_customer_movements": "SELECT m.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
+                                 " FROM subscription_months) AS t, mrr_customer_movements(t.h) AS m",
+    "mv_mrr_cohorts": "SELECT c.* FROM (SELECT mrr_agg(account_id, month, mrr) AS h"
+                      " FROM subscription_months) AS t, mrr_cohorts(t.h) AS c",
     "mv_health_contributions": "SELECT a.account_id, c.* FROM (SELECT account_id,"
                                " jsonb_object_agg(signal, amount) AS actions"
                                " FROM account_health_signals GROUP BY 1) AS a, health_weights AS w,"
@@ -59,7 +63,7 @@ def test_pg_dump_and_restore(db, tmp_path):
         conn.execute("CREATE TABLE extremes (s survey_summary)")
         for value in EXTREMES:
             conn.execute("INSERT INTO extremes VALUES (%s)", (value,))
-        views_before = {v: conn.execute(f"SELECT * FROM {v} ORDER BY 1").fetchall()
+        views_before = {v: sorted(conn.execute(f"SELECT * FROM {v}").fetchall(), key=repr)
                         for v in MATERIALIZED_VIEWS}
         extremes_before = conn.execute("SELECT s::text FROM extremes ORDER BY 1").fetchall()
         before = conn.execute("SELECT day, summary::text FROM daily_nps ORDER BY day").fetchall()
@@ -74,7 +78,7 @@ def test_pg_dump_and_restore(db, tmp_path):
                    check=True)
     with psycopg.connect(conninfo(target), autocommit=True) as conn:
         for view in MATERIALIZED_VIEWS:
-            assert conn.execute(f"SELECT * FROM {view} ORDER BY 1").fetchall() == views_before[view]
+            assert sorted(conn.execute(f"SELECT * FROM {view}").fetchall(), key=repr) == views_before[view]
         assert conn.execute("SELECT s::text FROM extremes ORDER BY 1").fetchall() == extremes_before
         after = conn.execute("SELECT day, summary::text FROM daily_nps ORDER BY day").fetchall()
         rolled = conn.execute("SELECT nps(rollup(summary)) FROM daily_nps").fetchone()[0]

@@ -33,8 +33,12 @@ fn show(date: i32) -> String {
     }
 }
 
-/// A report's range of days: both finite, the first not after the last. `names` are the
-/// arguments' names in messages.
+/// The longest range of days a report takes: about 273 years, one row a day at most. A typo in
+/// a year (`20250-01-01`) would otherwise ask for millions of rows that nobody meant.
+pub const MAX_DAYS: i64 = 100_000;
+
+/// A report's range of days: both finite, the first not after the last, at most [`MAX_DAYS`]
+/// days. `names` are the arguments' names in messages.
 pub fn check_bounded(function: &str, names: (&str, &str), from: i32, to: i32) -> KpiResult<()> {
     for (name, d) in [(names.0, from), (names.1, to)] {
         if d == DATE_NOBEGIN || d == DATE_NOEND {
@@ -58,6 +62,19 @@ pub fn check_bounded(function: &str, names: (&str, &str), from: i32, to: i32) ->
             ),
             "A range runs from its first day to its last, both included.",
             "Pass the earlier date first.",
+        ));
+    }
+    let days = i64::from(to) - i64::from(from) + 1;
+    if days > MAX_DAYS {
+        return Err(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "{function} range {} to {} spans {days} days, more than {MAX_DAYS}",
+                show(from),
+                show(to)
+            ),
+            "The report has one row per day or period of its range.",
+            "Pass a shorter range, or report it in parts.",
         ));
     }
     Ok(())
@@ -275,6 +292,8 @@ mod tests {
             assert_eq!(daily[7], (9, 0, 0, 3));
             assert!(check_bounded("f", ("a", "b"), 2, 1).is_err());
             assert!(check_bounded("f", ("a", "b"), 1, DATE_NOEND).is_err());
+            assert!(check_bounded("f", ("a", "b"), 0, MAX_DAYS as i32 - 1).is_ok());
+            assert!(check_bounded("f", ("a", "b"), 0, MAX_DAYS as i32).is_err());
         });
     }
 }

@@ -131,6 +131,22 @@ impl MrrHistory {
         Kt: KeyMap + Borrow<Q>,
         Q: ?Sized + Hash + Eq + ToOwned<Owned = Kt>,
     {
+        // One entry per month covered: a period longer than any report can show (a typo in a
+        // year, or '-infinity') is refused before it costs millions of map entries.
+        if let Some((first, last)) = counted {
+            let months = i64::from(last) - i64::from(first) + 1;
+            if months > super::movements::MAX_MONTHS {
+                return Err(KpiError::new(
+                    ErrorKind::InvalidParameter,
+                    format!(
+                        "subscription period covers {months} month ends, more than {}",
+                        super::movements::MAX_MONTHS
+                    ),
+                    "An mrr_history is reported one row per month, up to 120,000 months.",
+                    "Check the period's bounds for a wrong year, or end open periods.",
+                ));
+            }
+        }
         if mrr.is_negative() {
             self.signed = true;
         }

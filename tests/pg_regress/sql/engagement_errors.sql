@@ -123,3 +123,12 @@ RESET statement_timeout;
 SELECT a.* FROM span, active_days(s, '-infinity', '4714-11-30 BC') AS a;
 SELECT l.* FROM lifecycle('{"version":1,"keys":"bigint","days":{"-4713-11-24":[1],"-4712-01-05":[1,2]}}', 'month') AS l;
 SELECT r.* FROM retention('{"version":1,"keys":"bigint","days":{"-4713-11-24":[1],"-4712-01-05":[1,2]}}', 'week', 1) AS r;
+-- A bounded range is still at most 100,000 days: one row a day, so a mistyped year is refused
+-- at once rather than run for minutes.
+SELECT count(*) FROM span, active_days(s, '2025-01-01', '2298-10-16');
+SELECT count(*) FROM span, active_days(s, '2025-01-01', '2298-10-17');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM span, daily_activity_kpis(s, '2025-01-01', '5874897-12-31');
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM span, lifecycle(s, 'month', '2025-01-01', '2298-10-17');
+\echo :LAST_ERROR_SQLSTATE

@@ -134,3 +134,8 @@ SELECT monthly_amount(2500, 'fortnight', 1);
 SELECT monthly_amount(2500, 'month', 0);
 \echo :LAST_ERROR_SQLSTATE
 RESET TimeZone;
+-- A period covering more month ends than any report shows (120,000) is refused before it is
+-- spread; 10,000 years exactly is the limit.
+SELECT count(*) FROM mrr_movements((SELECT mrr_agg(1::bigint, daterange('2025-01-01', '12025-01-01'), 10.00)));
+SELECT mrr_agg(1::bigint, daterange('2025-01-01', '12025-02-01'), 10.00);
+\echo :LAST_ERROR_SQLSTATE
