@@ -93,7 +93,7 @@ SET max_parallel_workers_per_gather = 2;
 SET TimeZone = 'Pacific/Kiritimati';
 EXPLAIN (COSTS OFF) SELECT mrr_agg(customer_id, daterange(started, ended), mrr) FROM sh_subs;
 SELECT * FROM sh_check();
-EXPLAIN (COSTS OFF) SELECT mrr_agg(customer_id, daterange(started, ended), mrr) = (SELECT i FROM sh_expected) FROM sh_ok;
+EXPLAIN (COSTS OFF) SELECT mrr_agg(customer_id, daterange(started, ended), mrr) FROM sh_ok;
 SELECT mrr_agg(customer_id, daterange(started, ended), mrr) = (SELECT i FROM sh_expected) AS parallel_daterange_same,
        mrr_agg('cus_' || customer_id, tstzrange(started::timestamptz, ended::timestamptz), mrr) = (SELECT t FROM sh_expected) AS parallel_tstzrange_same
 FROM sh_ok;

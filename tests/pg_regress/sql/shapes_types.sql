@@ -23,7 +23,7 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT survey_agg(score10::float8) = (SELECT s FROM ty_serial) FROM ty_answers;
+EXPLAIN (COSTS OFF) SELECT survey_agg(score10::float8) FROM ty_answers;
 SELECT survey_agg(score10::float8) = (SELECT s FROM ty_serial) AS parallel_survey_same,
        nps(score10::real) = (SELECT n FROM ty_serial) AS parallel_nps_same
 FROM ty_answers;
