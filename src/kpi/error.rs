@@ -86,18 +86,18 @@ fn grow<T>(v: &mut Vec<T>, additional: usize, what: &str) -> KpiResult<()> {
     let reserved = v.try_reserve(wanted).or_else(|_| v.try_reserve(additional));
     FALLIBLE_ALLOCATION.store(false, Relaxed);
     reserved.map_err(|_| {
-            let bytes = (v.len() + additional).saturating_mul(std::mem::size_of::<T>());
-            KpiError::new(
-                ErrorKind::OutOfMemory,
-                "out of memory",
-                format!(
-                    "The state of {what} could not grow to {} MB: the server process has no \
+        let bytes = (v.len() + additional).saturating_mul(std::mem::size_of::<T>());
+        KpiError::new(
+            ErrorKind::OutOfMemory,
+            "out of memory",
+            format!(
+                "The state of {what} could not grow to {} MB: the server process has no \
                      more memory to give.",
-                    bytes.div_ceil(1 << 20)
-                ),
-                "Aggregate smaller groups, or raise the memory available to the server.",
-            )
-        })
+                bytes.div_ceil(1 << 20)
+            ),
+            "Aggregate smaller groups, or raise the memory available to the server.",
+        )
+    })
 }
 
 impl fmt::Display for KpiError {

@@ -62,7 +62,12 @@ impl Object {
         // serde_json keeps the last of two equal keys and drops the other in silence: a
         // summary whose text names a day, a month or a key twice would lose data.
         if let Err(e) = serde_json::from_str::<NoDuplicateKeys>(text) {
-            return Err(e.to_string().split(" at line ").next().unwrap_or_default().to_string());
+            return Err(e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string());
         }
         if let Some(unknown) = map.keys().find(|k| !keys.contains(&k.as_str())) {
             return Err(format!(
@@ -179,10 +184,12 @@ impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
         while let Some(key) = map.next_key::<String>()? {
             map.next_value::<NoDuplicateKeys>()?;
             if seen.contains(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "Key {} appears twice in one JSON object; each key may appear once",
-                    quote_key(&key)
-                ) + "."));
+                return Err(serde::de::Error::custom(
+                    format!(
+                        "Key {} appears twice in one JSON object; each key may appear once",
+                        quote_key(&key)
+                    ) + ".",
+                ));
             }
             seen.insert(key);
         }
@@ -303,9 +310,15 @@ mod tests {
         // Equal after unescaping, and inside a nested object.
         assert!(parse(r#"{"version":1,"hits":1,"\u0068its":2}"#).is_err());
         let nested = r#"{"version":1,"counts":[{"a":1,"b":{"x":1,"x":1}}]}"#;
-        assert!(parse(nested).err().unwrap().starts_with("Key \"x\" appears twice"));
+        assert!(parse(nested)
+            .err()
+            .unwrap()
+            .starts_with("Key \"x\" appears twice"));
         // Equal keys in different objects, and numbers of every form, are fine.
-        assert!(parse(r#"{"version":1,"counts":[{"a":1e400},{"a":-0.5}],"hits":12345678901234567890123}"#).is_ok());
+        assert!(parse(
+            r#"{"version":1,"counts":[{"a":1e400},{"a":-0.5}],"hits":12345678901234567890123}"#
+        )
+        .is_ok());
     }
 
     #[test]

@@ -83,7 +83,11 @@ fn out_of_memory(size: usize) -> ! {
                     .as_ptr(),
                 size,
             );
-            errfinish(c"src/pg/alloc.rs".as_ptr(), line!() as c_int, c"csmetrics".as_ptr());
+            errfinish(
+                c"src/pg/alloc.rs".as_ptr(),
+                line!() as c_int,
+                c"csmetrics".as_ptr(),
+            );
         }
     }
     let _ = size;

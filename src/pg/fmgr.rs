@@ -150,8 +150,7 @@ pub fn raise(error: Box<KpiError>) -> ! {
     drop((message, detail, hint));
     let function = current_function();
     if parts.iter().all(|p| std::str::from_utf8(p).is_ok()) {
-        let [message, detail, hint] =
-            parts.map(|p| String::from_utf8(p).unwrap_or_default());
+        let [message, detail, hint] = parts.map(|p| String::from_utf8(p).unwrap_or_default());
         pgrx::pg_sys::panic::ErrorReport::new(code, message, function)
             .set_detail(detail)
             .set_hint(hint)
@@ -312,7 +311,10 @@ fn too_few_args(n: usize, nargs: i16) -> ! {
     let function = current_function();
     pgrx::pg_sys::panic::ErrorReport::new(
         PgSqlErrorCode::ERRCODE_INVALID_FUNCTION_DEFINITION,
-        format!("{function} reads argument {}, but the call passes {nargs}", n + 1),
+        format!(
+            "{function} reads argument {}, but the call passes {nargs}",
+            n + 1
+        ),
         function,
     )
     .set_detail(format!(

@@ -286,7 +286,11 @@ pub fn numeric_identity(bytes: &[u8]) -> KpiResult<Vec<u8>> {
     let Some(d) = decimal(bytes)? else {
         // NaN or an infinity: its header says which.
         let mut out = vec![b'!'];
-        out.extend_from_slice(bytes.get(bytes.len().saturating_sub(2)..).unwrap_or_default());
+        out.extend_from_slice(
+            bytes
+                .get(bytes.len().saturating_sub(2)..)
+                .unwrap_or_default(),
+        );
         return Ok(out);
     };
     let digits: Vec<u16> = (0..d.len()).map(|i| d.digit(i)).collect();

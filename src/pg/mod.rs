@@ -1,8 +1,8 @@
 //! The pgrx layer: fmgr functions that read arguments, call `crate::kpi`, and raise errors.
 
+pub mod alloc;
 pub mod compat;
 pub mod customer;
-pub mod alloc;
 pub mod datum;
 pub mod engagement;
 pub mod engagement_reports;

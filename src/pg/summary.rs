@@ -233,7 +233,6 @@ fn writable<T: Summary>(value: &T) -> Result<(), String> {
     Ok(())
 }
 
-
 /// Text output.
 pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::return_cstring(&read::<T>(arg(fcinfo, 0)).to_text()) }

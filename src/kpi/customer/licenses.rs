@@ -404,9 +404,12 @@ mod tests {
         // licence whose last instant is t, [.., t + 1).
         let t = 1_000_000;
         let mut open = Licenses::default();
-        open.add(Some((Exclusive(t), Exclusive(t + 100))), 1).unwrap();
+        open.add(Some((Exclusive(t), Exclusive(t + 100))), 1)
+            .unwrap();
         let mut closed = Licenses::default();
-        closed.add(Some((Inclusive(t + 1), Exclusive(t + 100))), 1).unwrap();
+        closed
+            .add(Some((Inclusive(t + 1), Exclusive(t + 100))), 1)
+            .unwrap();
         assert_eq!(open.to_binary(), closed.to_binary());
         // Likewise an inclusive upper bound t is an exclusive one at t + 1.
         let mut a = Licenses::default();
@@ -424,15 +427,15 @@ mod tests {
         // infinity has no next instant: (infinity, ) holds no finite time and ends where an
         // unbounded range does.
         let mut inf = Licenses::default();
-        inf.add(Some((Inclusive(0), Inclusive(i64::MAX))), 2).unwrap();
+        inf.add(Some((Inclusive(0), Inclusive(i64::MAX))), 2)
+            .unwrap();
         let mut unbounded = Licenses::default();
         unbounded.add(Some((Inclusive(0), Unbounded)), 2).unwrap();
         assert_eq!(inf.to_binary(), unbounded.to_binary());
         assert!(Licenses::from_text(&inf.to_text()).is_ok());
-        assert!(Licenses::from_text(
-            r#"{"version":1,"licenses":1,"steps":[[5,1,1],[9,0,0]]}"#
-        )
-        .is_err());
+        assert!(
+            Licenses::from_text(r#"{"version":1,"licenses":1,"steps":[[5,1,1],[9,0,0]]}"#).is_err()
+        );
     }
 
     #[test]

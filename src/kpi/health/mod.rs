@@ -144,7 +144,8 @@ fn finite(what: &str, x: f64) -> KpiResult<f64> {
 fn huge(what: &str, key: &[u8]) -> Box<KpiError> {
     out_of_range(
         format!("{what} of {} is out of range", quote(key)),
-        "The number is outside the range of double precision: numeric::float8 refuses it too.".to_string(),
+        "The number is outside the range of double precision: numeric::float8 refuses it too."
+            .to_string(),
         "Correct the value.",
     )
 }
@@ -457,7 +458,10 @@ mod tests {
     #[test]
     fn weights_near_the_double_limit_are_scaled_not_summed() {
         let w = Some(1e308);
-        assert_eq!(array_weighted(&[Some(100.0), Some(0.0)], &[w, w]).unwrap(), Some(50.0));
+        assert_eq!(
+            array_weighted(&[Some(100.0), Some(0.0)], &[w, w]).unwrap(),
+            Some(50.0)
+        );
         // Three factors, weights 1e308, 1e308 and 2e-308 (a 1e-616 share: nothing).
         assert_eq!(
             array_weighted(&[Some(90.0), Some(30.0), Some(0.0)], &[w, w, Some(2e-308)]).unwrap(),

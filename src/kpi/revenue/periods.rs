@@ -112,8 +112,14 @@ mod tests {
         assert_eq!(billing_interval("Month", 3).unwrap(), (3, 0));
         assert_eq!(billing_interval("week", 2).unwrap(), (0, 14));
         assert_eq!(billing_interval("day", 30).unwrap(), (0, 30));
-        assert_eq!(billing_interval("fortnight", 1).unwrap_err().kind, ErrorKind::InvalidParameter);
-        assert_eq!(billing_interval("year", 0).unwrap_err().kind, ErrorKind::InvalidParameter);
+        assert_eq!(
+            billing_interval("fortnight", 1).unwrap_err().kind,
+            ErrorKind::InvalidParameter
+        );
+        assert_eq!(
+            billing_interval("year", 0).unwrap_err().kind,
+            ErrorKind::InvalidParameter
+        );
         assert!(billing_interval("year", i32::MAX).is_err());
     }
 }

@@ -37,7 +37,12 @@ pub fn finish(h: &mut MrrHistory) -> KpiResult<()> {
 fn net<Kt: CustomerKey>(map: &mut Map<Kt>, scale: u32) -> KpiResult<()> {
     let negative = map
         .iter()
-        .flat_map(|(k, months)| months.iter().filter(|(_, u)| *u < 0).map(move |(m, u)| (k, m, u)))
+        .flat_map(|(k, months)| {
+            months
+                .iter()
+                .filter(|(_, u)| *u < 0)
+                .map(move |(m, u)| (k, m, u))
+        })
         .min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     if let Some((key, month, units)) = negative {
         let amount = Money::new(units, scale).to_text();
@@ -216,10 +221,14 @@ mod tests {
     fn a_negative_month_names_customer_and_month() {
         let mut h = MrrHistory::default();
         h.add::<Vec<u8>, [u8]>(b"cus_b", 24_302, &m("10")).unwrap();
-        h.add::<Vec<u8>, [u8]>(b"cus_b", 24_302, &m("-12.50")).unwrap();
+        h.add::<Vec<u8>, [u8]>(b"cus_b", 24_302, &m("-12.50"))
+            .unwrap();
         h.add::<Vec<u8>, [u8]>(b"cus_c", 24_303, &m("-1")).unwrap();
         let e = h.finish().unwrap_err();
         assert_eq!(e.kind, ErrorKind::OutOfRange);
-        assert_eq!(e.message, "mrr_agg: customer \"cus_b\" has negative MRR -2.50 in 2025-03");
+        assert_eq!(
+            e.message,
+            "mrr_agg: customer \"cus_b\" has negative MRR -2.50 in 2025-03"
+        );
     }
 }

@@ -4,5 +4,5 @@
 pub mod history;
 pub mod numeric;
 pub mod rates;
-pub mod shapes;
 pub mod reports;
+pub mod shapes;

@@ -4,7 +4,9 @@
 //! Stripe's `interval` and `interval_count`. Rows add into the same `mrr_history` state as the
 //! `date` form, so every form shares its combine, serial and final functions.
 
-use pgrx::datum::{Date, FromDatum, Range, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone};
+use pgrx::datum::{
+    Date, FromDatum, Range, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone,
+};
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::history::varlena_arg;
@@ -197,7 +199,10 @@ unsafe fn after_current_month() -> i32 {
 fn no_start(key: &Key) -> ! {
     let who = match key {
         Key::Int(k) => k.to_string(),
-        Key::Text(k) => format!("\"{}\"", crate::kpi::text::echo(&String::from_utf8_lossy(k))),
+        Key::Text(k) => format!(
+            "\"{}\"",
+            crate::kpi::text::echo(&String::from_utf8_lossy(k))
+        ),
         Key::Uuid(k) => k.iter().map(|b| format!("{b:02x}")).collect(),
     };
     raise(KpiError::new(
