@@ -41,16 +41,24 @@ RELEASED_SCRIPTS := $(wildcard sql/released/*.sql)
 PSQL_DEMO = $(PG_BIN)/psql -X -q -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres
 PSQL_TEST = $(PG_BIN)/psql -X -q -h $(TEST_DIR) -p $(TEST_PORT) -U postgres
 
-.PHONY: setup install demo demo-stop test test-rust test-regress test-clients bench package \
+.PHONY: setup sql install demo demo-stop test test-rust test-regress test-clients bench package \
         test-package load clean test-versions test-citus test-bi
 
 setup:
 	@scripts/setup.sh
 
+# Regenerate the SQL written once elsewhere (scripts/gen-sql.py): the equality/hash blocks of
+# the family files from sql/templates/, and the upgrade script from the last release. Commit
+# the result. `install` only checks, so the build never rewrites a tracked file (and cannot
+# touch an upgrade script that was frozen by a release); a stale file stops it with a hint.
+sql:
+	@python3 scripts/gen-sql.py
+
 # Build the package tree (cargo pgrx package) and copy it into PG_CONFIG's server; redone only
 # when a source changed or the library is missing or was replaced (cargo pgrx test installs a
 # debug build over it).
 install: setup
+	@python3 scripts/gen-sql.py --check
 	@if [ ! -f $(PKGLIBDIR)/csmetrics.so ] || [ ! -f $(INSTALLED) ] \
 	    || [ -n "$$(find $(SOURCES) -newer $(INSTALLED) 2>/dev/null | head -1)" ] \
 	    || [ $(PKGLIBDIR)/csmetrics.so -nt $(INSTALLED) ]; then \
@@ -95,7 +103,7 @@ test-regress: install
 	    --schedule=tests/pg_regress/schedule \
 	    || { cat tests/pg_regress/regression.diffs; exit 1; }
 
-# psycopg 3 and pgjdbc, the way BI tools connect, plus the README's examples.
+# psycopg 3 and pgjdbc, the way BI tools connect, plus every example of README.md and docs/.
 CLIENT_TESTS ?= tests/clients
 test-clients: install
 	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(TEST_DIR) $(TEST_PORT)

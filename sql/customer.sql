@@ -93,6 +93,7 @@ CREATE FUNCTION churn_rate(churn_state) RETURNS double precision
 CREATE FUNCTION retention_rate(churn_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_retention_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+-- BEGIN GENERATED equality(churn_state): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION churn_state_eq(churn_state, churn_state) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION churn_state_ne(churn_state, churn_state) RETURNS boolean
@@ -115,6 +116,7 @@ CREATE OPERATOR CLASS @extschema@.churn_state_ops DEFAULT FOR TYPE churn_state U
     OPERATOR 1 @extschema@.= (churn_state, churn_state),
     FUNCTION 1 @extschema@.churn_state_hash(churn_state),
     FUNCTION 2 @extschema@.churn_state_hash_extended(churn_state, bigint);
+-- END GENERATED equality(churn_state)
 
 -- Transitions are not strict: a NULL end is a current customer. A NULL start, period bound or
 -- denominator skips the row (checked inside).
@@ -259,6 +261,7 @@ CREATE TYPE ttv_summary (
 COMMENT ON TYPE ttv_summary IS
     'csmetrics: times from sign-up to value (sorted) and users who did not reach value; read with median_days(), ...';
 
+-- BEGIN GENERATED equality(ttv_summary): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION ttv_summary_eq(ttv_summary, ttv_summary) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION ttv_summary_ne(ttv_summary, ttv_summary) RETURNS boolean
@@ -281,6 +284,7 @@ CREATE OPERATOR CLASS @extschema@.ttv_summary_ops DEFAULT FOR TYPE ttv_summary U
     OPERATOR 1 @extschema@.= (ttv_summary, ttv_summary),
     FUNCTION 1 @extschema@.ttv_summary_hash(ttv_summary),
     FUNCTION 2 @extschema@.ttv_summary_hash_extended(ttv_summary, bigint);
+-- END GENERATED equality(ttv_summary)
 
 CREATE FUNCTION ttv_accum(internal, timestamptz, timestamptz) RETURNS internal
     AS 'MODULE_PATHNAME', 'csm_ttv_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -439,6 +443,7 @@ CREATE TYPE license_summary (
 COMMENT ON TYPE license_summary IS
     'csmetrics: seats in force over time; read with active_licenses(), peak_licenses(), license_timeline()';
 
+-- BEGIN GENERATED equality(license_summary): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION license_summary_eq(license_summary, license_summary) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION license_summary_ne(license_summary, license_summary) RETURNS boolean
@@ -461,6 +466,7 @@ CREATE OPERATOR CLASS @extschema@.license_summary_ops DEFAULT FOR TYPE license_s
     OPERATOR 1 @extschema@.= (license_summary, license_summary),
     FUNCTION 1 @extschema@.license_summary_hash(license_summary),
     FUNCTION 2 @extschema@.license_summary_hash_extended(license_summary, bigint);
+-- END GENERATED equality(license_summary)
 
 CREATE FUNCTION license_accum(internal, tstzrange, integer) RETURNS internal
     AS 'MODULE_PATHNAME', 'csm_license_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -28,6 +28,7 @@ CREATE TYPE activity_summary (
 COMMENT ON TYPE activity_summary IS
     'csmetrics: the exact set of keys active on each local day; read with dau(), mau(), lifecycle(), ...';
 
+-- BEGIN GENERATED equality(activity_summary): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION activity_summary_eq(activity_summary, activity_summary) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION activity_summary_ne(activity_summary, activity_summary) RETURNS boolean
@@ -37,22 +38,20 @@ CREATE FUNCTION activity_summary_hash(activity_summary) RETURNS integer
 CREATE FUNCTION activity_summary_hash_extended(activity_summary, bigint) RETURNS bigint
     AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OPERATOR @extschema@.= (
-    LEFTARG = activity_summary, RIGHTARG = activity_summary,
-    FUNCTION = @extschema@.activity_summary_eq,
+    LEFTARG = activity_summary, RIGHTARG = activity_summary, FUNCTION = @extschema@.activity_summary_eq,
     COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
     RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
 );
 CREATE OPERATOR @extschema@.<> (
-    LEFTARG = activity_summary, RIGHTARG = activity_summary,
-    FUNCTION = @extschema@.activity_summary_ne,
+    LEFTARG = activity_summary, RIGHTARG = activity_summary, FUNCTION = @extschema@.activity_summary_ne,
     COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
     RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
 );
-CREATE OPERATOR CLASS @extschema@.activity_summary_ops
-    DEFAULT FOR TYPE activity_summary USING hash AS
+CREATE OPERATOR CLASS @extschema@.activity_summary_ops DEFAULT FOR TYPE activity_summary USING hash AS
     OPERATOR 1 @extschema@.= (activity_summary, activity_summary),
     FUNCTION 1 @extschema@.activity_summary_hash(activity_summary),
     FUNCTION 2 @extschema@.activity_summary_hash_extended(activity_summary, bigint);
+-- END GENERATED equality(activity_summary)
 
 ---------------------------------------------------------------------------------------------
 -- Aggregate support (state: a Rust value behind `internal`, see src/pg/summary.rs)

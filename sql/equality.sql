@@ -3,6 +3,7 @@
 -- C functions (src/pg/datum.rs) compare and hash the bytes of any of them. Summaries have no
 -- natural order, hence no btree operator class.
 
+-- BEGIN GENERATED equality(survey_summary): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION survey_summary_eq(survey_summary, survey_summary) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION survey_summary_ne(survey_summary, survey_summary) RETURNS boolean
@@ -25,7 +26,9 @@ CREATE OPERATOR CLASS @extschema@.survey_summary_ops DEFAULT FOR TYPE survey_sum
     OPERATOR 1 @extschema@.= (survey_summary, survey_summary),
     FUNCTION 1 @extschema@.survey_summary_hash(survey_summary),
     FUNCTION 2 @extschema@.survey_summary_hash_extended(survey_summary, bigint);
+-- END GENERATED equality(survey_summary)
 
+-- BEGIN GENERATED equality(share_state): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION share_state_eq(share_state, share_state) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION share_state_ne(share_state, share_state) RETURNS boolean
@@ -48,3 +51,4 @@ CREATE OPERATOR CLASS @extschema@.share_state_ops DEFAULT FOR TYPE share_state U
     OPERATOR 1 @extschema@.= (share_state, share_state),
     FUNCTION 1 @extschema@.share_state_hash(share_state),
     FUNCTION 2 @extschema@.share_state_hash_extended(share_state, bigint);
+-- END GENERATED equality(share_state)

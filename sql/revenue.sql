@@ -97,6 +97,7 @@ CREATE TYPE mrr_history (
 COMMENT ON TYPE mrr_history IS
     'csmetrics: MRR per customer and month, exact; read with mrr_movements(), revenue_kpis(), nrr()';
 
+-- BEGIN GENERATED equality(mrr_history): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION mrr_history_eq(mrr_history, mrr_history) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION mrr_history_ne(mrr_history, mrr_history) RETURNS boolean
@@ -119,6 +120,7 @@ CREATE OPERATOR CLASS @extschema@.mrr_history_ops DEFAULT FOR TYPE mrr_history U
     OPERATOR 1 @extschema@.= (mrr_history, mrr_history),
     FUNCTION 1 @extschema@.mrr_history_hash(mrr_history),
     FUNCTION 2 @extschema@.mrr_history_hash_extended(mrr_history, bigint);
+-- END GENERATED equality(mrr_history)
 
 -- Aggregate support: the state is a Rust value behind internal (not strict: it starts NULL,
 -- and rows with a NULL customer, month or MRR are skipped).
