@@ -19,7 +19,10 @@ extdir=/usr/share/postgresql/15/extension
 install -d "$root$libdir" "$root$extdir" "$root/usr/share/doc/$name" "$root/DEBIAN"
 install -m 644 "$pkg_dir$libdir/csmetrics.so" "$root$libdir/"
 install -m 644 "$pkg_dir$extdir"/csmetrics* sql/released/*.sql "$root$extdir/"
+# The manual: the README and the pages it links to, in the same layout so its links work.
+install -d "$root/usr/share/doc/$name/docs"
 install -m 644 README.md "$root/usr/share/doc/$name/"
+install -m 644 docs/*.md "$root/usr/share/doc/$name/docs/"
 cat >"$root/usr/share/doc/$name/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: csmetrics

@@ -26,8 +26,22 @@ def normalize(text: str) -> str:
 
 def test_readme_has_examples():
     readme = [out for page, _, out in EXAMPLES if page == "README.md"]
-    assert len(readme) >= 10
-    assert sum(out is not None for out in readme) >= 10
+    assert len(readme) >= 4
+    assert sum(out is not None for out in readme) >= 4
+    # The manual held 80 examples when it was split into pages: none may go missing.
+    assert len(EXAMPLES) >= 80
+    assert sum(out is not None for _, _, out in EXAMPLES) >= 78
+
+
+def test_every_page_with_examples_is_read():
+    # A page with SQL examples outside README.md and docs/ would never run: keep them here.
+    pages = set(PAGES)
+    for md in ROOT.rglob("*.md"):
+        if any(part.startswith(".") or part in {"target", "node_modules"}
+               for part in md.relative_to(ROOT).parts):
+            continue
+        if md not in pages:
+            assert "```sql" not in md.read_text(), f"{md.relative_to(ROOT)} has SQL examples"
 
 
 def test_docs_pages_have_examples():
