@@ -17,8 +17,9 @@ pub extern "C-unwind" fn _PG_init() {
     unsafe { std::env::set_var("RUST_LIB_BACKTRACE", "0") };
 }
 
-// The SQL API, in the order it is created. New objects also go into the upgrade script from
-// the last release (sql/csmetrics--A--B.sql), which the upgrade test checks against this.
+// The SQL API, in the order it is created. These family files are the only source: `make sql`
+// (scripts/gen-sql.py) generates the upgrade script from the last release from them, and the
+// upgrade test checks that both give the same catalog.
 ::pgrx::extension_sql_file!("../sql/survey.sql", name = "survey");
 ::pgrx::extension_sql_file!(
     "../sql/equality.sql",

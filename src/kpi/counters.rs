@@ -220,7 +220,7 @@ mod tests {
     }
 
     /// Any sequence of merges, unmerges, bumps and unbumps from valid values yields either an
-    /// error or a value whose text and binary forms read back (issue 6).
+    /// error or a value whose text and binary forms read back.
     fn any_sequence_reads_back<T: Counters>(seed: u64) {
         let mut rng = Rng(seed);
         let (mut ok, mut failed) = (0, 0);

@@ -336,7 +336,7 @@ mod tests {
         let mut empty = SurveyCounts::default();
         assert!(empty.unmerge(&b).is_err());
         // A merge whose total would pass i64::MAX is an error, even when every count fits:
-        // its result could not be read back (issue 6).
+        // its result could not be read back.
         let mut huge = SurveyCounts::default();
         huge.counts[0] = i64::MAX;
         assert_eq!(

@@ -1,7 +1,7 @@
 """Stored summaries, and views over every set-returning function, survive pg_dump and
 pg_restore (custom format) unchanged. pg_restore runs with an empty search_path, so a
 materialized view over a function that resolved names through the search_path would be left
-unpopulated (issue 6)."""
+unpopulated."""
 import subprocess
 
 import psycopg

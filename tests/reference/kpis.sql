@@ -1,7 +1,7 @@
 -- =============================================================================
 -- Independent plain-SQL / PL/pgSQL reference formulations of the revenue
--- (issue 7) and engagement (issue 9) KPIs, written from the written definitions
--- only (../shared/reference/metrics.md, issue 7, issue 9, the helper brief).
+-- and engagement KPIs, written from the written definitions only
+-- (../shared/reference/metrics.md and the revenue and engagement briefs).
 -- No extension function is used anywhere: PostgreSQL 15 built-ins only.
 --
 -- Every function takes the source table as a regclass (a table, view or temp
@@ -22,8 +22,8 @@
 --   * Rows whose customer/key or month/day is NULL are ignored.
 --   * NULL mrr counts as 0 (sum() skips it; a customer-month whose rows are
 --     all NULL has 0 MRR, but its month still belongs to the data's range).
---   * A negative mrr on any input row raises SQLSTATE 22003 (as issue 7 says
---     for mrr_agg). An unknown grain, a NULL grain or a negative `periods`
+--   * A negative mrr on any input row raises SQLSTATE 22003 (as mrr_agg does
+--     by definition). An unknown grain, a NULL grain or a negative `periods`
 --     raises 22023.
 --   * An empty table (no usable row) returns no rows.
 --   * Money is computed exactly in numeric. Ratios/percentages are computed
@@ -280,7 +280,7 @@ $fn$;
 -- 3. ref.lifecycle(src regclass, grain text, report_from date DEFAULT NULL)
 --
 -- grain: 'day', 'week' (ISO, Monday) or 'month' ('week_sunday' is rejected
--- with 22023 here, as issue 9 lists only these three for lifecycle).
+-- with 22023 here, as lifecycle defines only these three).
 -- A key is active in a period if it has at least one row whose day falls in it.
 -- Reported periods: every period from
 --     report_from IS NULL : the first period of the data
@@ -430,7 +430,7 @@ $fn$;
 --   mau = distinct keys active in [d - 29, d]  (30 days ending on d)
 --   stickiness = 100 dau / mau, double precision, point-in-time (this day's
 --                DAU over the trailing-30-day MAU, PostHog's second form; not
---                the calendar-month average DAU / month users of issue 9's
+--                the calendar-month average DAU / month users of
 --                stickiness(s, month)); NULL when mau = 0 (possible after a
 --                gap of 30+ days).
 -- Windows reaching before the first day of the data simply find no rows.

@@ -1,5 +1,5 @@
 //! The customer family: FCR, activation and conversion, customer churn and retention, active
-//! customers, time to value and repeat purchases (issue 8).
+//! customers, time to value and repeat purchases.
 
 pub mod active;
 pub mod active_ints;

@@ -1,4 +1,4 @@
--- Issue 6: each defect found by a hostile DBA, as a test that would have caught it.
+-- Hardening: each defect found by a hostile DBA, as a test that would have caught it.
 
 -- 1. No function produces a state its own input rejects.
 -- rollup() of two valid summaries whose total passes 2^63 - 1 is an error (22003), not a
