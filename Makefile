@@ -115,8 +115,8 @@ SUPERSET_PORT ?= 54338
 test-bi: install
 	@scripts/test-bi.sh $(PG_BIN) $(TEST_DIR) $(TEST_PORT) $(SUPERSET_PORT)
 
-# The survey family at N answers, then each family's benchmark at SCALE (1 = the sizes of its
-# issue: 10M rows; smaller for a quicker look). FAMILIES= narrows it.
+# The survey family at N answers, then each family's benchmark at SCALE (1 = the sizes
+# bench/RESULTS.md quotes, 10M rows; smaller for a quicker look). FAMILIES= narrows it.
 SCALE    ?= 1
 FAMILIES ?= survey customer revenue health engagement
 bench: install

@@ -73,7 +73,7 @@ mod tests {
 
     #[test]
     fn month_ends() {
-        // The example: January and February, churned in March.
+        // A mid-month start and end: January and February, churned in March.
         assert_eq!(
             month_ends_covered(day(2025, 1, 15), day(2025, 3, 15)),
             Some((month(2025, 1), month(2025, 2)))
