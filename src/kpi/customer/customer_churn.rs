@@ -54,6 +54,10 @@ pub trait CustomerKey: Key + Borrow<Self::Ref> {
     fn owned(r: &Self::Ref) -> Self;
     /// The key as a message names it: `42`, `"cus_1"` or a hyphenated uuid.
     fn name(r: &Self::Ref) -> String;
+    /// A text key's UTF-8 bytes (for [`Summary::texts`]).
+    fn text(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl CustomerKey for i64 {
@@ -88,6 +92,9 @@ impl CustomerKey for Box<[u8]> {
     type Ref = [u8];
     fn owned(r: &[u8]) -> Self {
         r.into()
+    }
+    fn text(&self) -> Option<&[u8]> {
+        Some(self)
     }
     fn name(r: &[u8]) -> String {
         format!(
@@ -437,8 +444,10 @@ impl<K: CustomerKey> Summary for CustomerChurn<K> {
         ))
     }
 
+    /// Text customer keys, which a stored form would have to write in the database's
+    /// encoding.
     fn texts(&self) -> Vec<&[u8]> {
-        Vec::new()
+        self.customers.keys().filter_map(|k| k.text()).collect()
     }
 }
 
@@ -498,7 +507,15 @@ mod tests {
     #[test]
     fn merging_is_order_free() {
         // Every order of the same subscriptions gives the same spells.
-        let subs = [(10, 20), (21, 25), (25, 30), (40, 45), (5, 9), (9, 11), (46, 46)];
+        let subs = [
+            (10, 20),
+            (21, 25),
+            (25, 30),
+            (40, 45),
+            (5, 9),
+            (9, 11),
+            (46, 46),
+        ];
         let mut reference: Option<Vec<Spell>> = None;
         let mut seed = 7u64;
         for _ in 0..200 {
@@ -609,12 +626,16 @@ mod tests {
             |t| t.to_string(),
         )
         .unwrap_err();
-        assert_eq!(e.message, "m: customer \"cus_1\" ended at 4 before it started at 5");
+        assert_eq!(
+            e.message,
+            "m: customer \"cus_1\" ended at 4 before it started at 5"
+        );
         assert!(check_subscription("m", "1", 5, Some(5), |t| t.to_string()).is_ok());
         assert_eq!(
             <[u8; 16]>::name(&[0xab; 16]),
             "abababab-abab-abab-abab-abababababab"
         );
+        assert_eq!(t.texts(), vec![b"x".as_slice()]);
         // An empty state reads NULL rates.
         assert_eq!(CustomerChurn::<i64>::default().churn_rate().unwrap(), None);
     }

@@ -74,8 +74,11 @@ unsafe fn read_row(fcinfo: FunctionCallInfo, time: Time, metric: &str) -> Option
         {
             return None;
         }
-        let (started, period_start, period_end) =
-            (time.read(fcinfo, 2), time.read(fcinfo, 4), time.read(fcinfo, 5));
+        let (started, period_start, period_end) = (
+            time.read(fcinfo, 2),
+            time.read(fcinfo, 4),
+            time.read(fcinfo, 5),
+        );
         let ended = (!arg_is_null(fcinfo, 3)).then(|| time.read(fcinfo, 3));
         let denominator = if with_denominator {
             let bytes = varlena_bytes(arg(fcinfo, 6));
