@@ -583,3 +583,230 @@ CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
     SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------------------------
+-- customer_churn_rate(customer, started, ended, period_start, period_end [, denominator]) and
+-- customer_retention_rate(customer, ...): one row per subscription, counted per customer. A
+-- customer's subscriptions less than a day apart are one spell (a plan change, not a churn);
+-- internal state of each customer's spells (src/kpi/customer/customer_churn.rs), parallel safe
+-- (combine merges spells exactly). Naive timestamps are compared as written: IMMUTABLE.
+---------------------------------------------------------------------------------------------
+CREATE FUNCTION customer_churn_combine_int8(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_serialize_int8(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_deserialize_int8(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_final_int8(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_final_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_final_int8(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_final_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, bigint, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, bigint, date, date, date, date, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, bigint, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer bigint, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer bigint, started date, ended date, period_start date, period_end date, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer bigint, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
+    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_combine_uuid(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_serialize_uuid(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_deserialize_uuid(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_final_uuid(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_final_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_final_uuid(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_final_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, uuid, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, uuid, date, date, date, date, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, uuid, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer uuid, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer uuid, started date, ended date, period_start date, period_end date, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer uuid, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
+    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_combine_text(internal, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_serialize_text(internal) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_deserialize_text(bytea, internal) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_final_text(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_final_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_final_text(internal) RETURNS double precision
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_final_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, text, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, text, date, date, date, date, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, text, date, date, date, date) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer text, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer text, started date, ended date, period_start date, period_end date, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer text, started date, ended date, period_start date, period_end date) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
+);
+CREATE FUNCTION customer_churn_accum(internal, text, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_churn_accum(internal, text, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION customer_retention_accum(internal, text, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+    AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE customer_churn_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_churn_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
+    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
+);
+CREATE AGGREGATE customer_retention_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
+    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
+    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
+);

@@ -4,6 +4,7 @@
 pub mod active;
 pub mod active_ints;
 pub mod churn;
+pub mod customer_churn;
 pub mod licenses;
 pub mod rates;
 pub mod repeat;

@@ -3,6 +3,7 @@
 
 pub mod active;
 pub mod churn;
+pub mod customer_churn;
 pub mod licenses;
 pub mod rates;
 pub mod repeat;
