@@ -58,9 +58,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0,
                         help="1 = 10M events and 1M users over 365 days")
-    parser.add_argument("--cases", default="dau,mau,month",
-                        help="which measurements: dau, mau (rolling MAU: minutes of plain SQL "
-                             "at full size), month")
+    parser.add_argument("--cases", default="floor,dau,mau,month",
+                        help="which measurements: floor (activity_agg against the scan of its "
+                             "columns), dau, mau (rolling MAU: minutes of plain SQL at full "
+                             "size), month")
     args = parser.parse_args()
     cases = set(args.cases.split(","))
     events, users = int(10_000_000 * args.scale), max(1, int(1_000_000 * args.scale))
@@ -74,10 +75,21 @@ def main():
     print(f"| {'KPI':<42} | {'csmetrics':>10} | {'plain SQL':>10} | {'speed-up':>9} |")
     print(f"|{'-' * 44}|{'-' * 12}|{'-' * 12}|{'-' * 11}|")
 
-    # DAU per day, from the raw events: one summary, read per day, vs count(DISTINCT).
+    # The aggregate against the floor of any aggregate over its two columns: their scan.
+    if "floor" in cases:
+        scan = "SELECT count(user_id), count(occurred_at) FROM bench_events"
+        for zone in ("UTC", ZONE):
+            agg = (f"SELECT pg_column_size(activity_agg(user_id, occurred_at, '{zone}')) "
+                   f"FROM bench_events")
+            e, f = medians_ms(conn, agg, scan)
+            print(f"| {'activity_agg(u, at, ' + repr(zone) + ')':<42} | {e:>10.1f} | "
+                  f"{'scan ' + format(f, '.1f'):>10} | {e / f:>6.2f}x scan |", flush=True)
+
+    # DAU, WAU and MAU per day, from the raw events: one summary, read per day, vs plain DAU
+    # alone (count(DISTINCT)).
     if "dau" in cases:
-        row("DAU per day (one pass over the events)",
-            f"SELECT day, dau FROM daily_activity_kpis("
+        row("DAU/WAU/MAU per day (one pass over events)",
+            f"SELECT day, dau, wau, mau FROM daily_activity_kpis("
             f"(SELECT activity_agg(user_id, occurred_at, '{ZONE}') FROM bench_events))",
             [f"SELECT {DAY} AS day, count(DISTINCT user_id) FROM bench_events GROUP BY 1",
              f"SELECT day, count(*) FROM (SELECT DISTINCT {DAY} AS day, user_id FROM bench_events) AS d "

@@ -207,9 +207,10 @@ def aggregate_memory(customers_rows):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--cases", default="nrr,movements,periods,customers",
-                        help="which measurements: nrr, movements, periods, customers (the plain "
-                             "spine queries take minutes at full size)")
+    parser.add_argument("--cases", default="floor,nrr,movements,periods,customers",
+                        help="which measurements: floor (mrr_agg against the scan of its three "
+                             "columns), nrr, movements, periods, customers (the plain spine "
+                             "queries take minutes at full size)")
     args = parser.parse_args()
     wanted = set(args.cases.split(","))
     rows = int(10_000_000 * args.scale)
@@ -226,7 +227,7 @@ def main():
         load_mrr(conn, customers, months)
         mrr_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr").fetchone()[0]
     few_customers = int(50_000 * args.scale)
-    if "customers" in wanted:
+    if "customers" in wanted or "floor" in wanted:
         load_mrr(conn, few_customers, months, "rev_bench_mrr_customers")
         customer_rows = conn.execute("SELECT count(*) FROM rev_bench_mrr_customers").fetchone()[0]
         same = conn.execute(f"SELECT row(e.*) = row(p.*) FROM ({CUSTOMERS_EXT}) AS e,"
@@ -251,6 +252,16 @@ def main():
     if "customers" in wanted:
         cases.append((f"mrr_agg + mrr_customer_movements, {few_customers:,} x {months} ({customer_rows:,} rows)",
                       CUSTOMERS_EXT, CUSTOMERS_PLAIN))
+    if "floor" in wanted:
+        # mrr_agg against the floor of any aggregate over its three columns: their scan.
+        conn.execute("SET max_parallel_workers_per_gather = 0")
+        e, f = medians_ms(conn, "SELECT pg_column_size(mrr_agg(customer_id, month, mrr))"
+                                " FROM rev_bench_mrr_customers",
+                          "SELECT count(customer_id), count(month), count(mrr)"
+                          " FROM rev_bench_mrr_customers")
+        name = f"mrr_agg(customer, month, mrr) vs scan of the 3 columns, {few_customers:,} x {months}"
+        print(f"| {name:<72} | {0:>7} | {e:>9.1f} | {'scan':>4} {f:>4.0f} | {e / f:>5.2f}x |",
+              flush=True)
     for workers in (0, 2):
         conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
         for name, ext, plain in cases:

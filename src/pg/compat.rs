@@ -13,16 +13,23 @@ use std::ffi::c_char;
 /// buffer; a dynamic abbreviation whose zone cannot be loaded is still reported as `DYNTZ`, so
 /// the caller's slow path (PostgreSQL's own `timezone()`) raises the error as it would in 15.
 pub unsafe fn timezone_abbrev_kind(lower: *mut c_char) -> u32 {
+    unsafe { timezone_abbrev(lower).0 }
+}
+
+/// [`timezone_abbrev_kind`] and the abbreviation's offset in seconds east of UTC, which is
+/// what `timezone(abbrev, ts)` adds for the fixed kinds (`TZ`, `DTZ`); meaningless otherwise.
+pub unsafe fn timezone_abbrev(lower: *mut c_char) -> (u32, i32) {
     let (mut offset, mut zone) = (0, std::ptr::null_mut());
     #[cfg(feature = "pg15")]
     unsafe {
-        pg_sys::DecodeTimezoneAbbrev(0, lower, &mut offset, &mut zone) as u32
+        let kind = pg_sys::DecodeTimezoneAbbrev(0, lower, &mut offset, &mut zone) as u32;
+        (kind, offset)
     }
     #[cfg(not(feature = "pg15"))]
     unsafe {
         let mut kind = 0;
         let mut extra: pg_sys::DateTimeErrorExtra = std::mem::zeroed();
         pg_sys::DecodeTimezoneAbbrev(0, lower, &mut kind, &mut offset, &mut zone, &mut extra);
-        kind as u32
+        (kind as u32, offset)
     }
 }

@@ -39,11 +39,16 @@ unsafe extern "C-unwind" {
 }
 
 /// The zone of the last row, resolved once per call site (kept in `fn_extra`): a `pg_tz` for
-/// full zone names, or null for abbreviations ('EST', 'CEST'), which go through
-/// `timezone(zone, at)` itself on every row.
+/// full zone names, or null for abbreviations. A fixed abbreviation ('UTC', 'EST', 'CEST') is
+/// its offset (`fixed`); a dynamic one goes through `timezone(zone, at)` itself on every row.
 #[repr(C)]
 struct ZoneCache {
     valid: bool,
+    /// The zone argument is a constant of the query: once resolved, rows skip the name check.
+    constant: bool,
+    /// `fixed_secs` is the zone (a fixed-offset abbreviation), as `timezone()` applies it.
+    fixed: bool,
+    fixed_secs: i64,
     len: usize,
     name: [u8; pg_sys::TZ_STRLEN_MAX as usize + 1],
     tz: *mut pg_sys::pg_tz,
@@ -99,6 +104,7 @@ fn unknown_zone(name: &[u8]) -> ! {
 #[cold]
 unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
     cache.valid = false;
+    cache.fixed = false;
     cache.tz = std::ptr::null_mut();
     if name.len() > pg_sys::TZ_STRLEN_MAX as usize || name.contains(&0) {
         unknown_zone(name);
@@ -108,8 +114,11 @@ unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
         buf[..name.len()].copy_from_slice(name);
         let lower =
             pg_sys::downcase_truncate_identifier(buf.as_ptr().cast(), name.len() as i32, false);
-        let kind = crate::pg::compat::timezone_abbrev_kind(lower);
-        if ![pg_sys::TZ, pg_sys::DTZ, pg_sys::DYNTZ].contains(&kind) {
+        let (kind, offset) = crate::pg::compat::timezone_abbrev(lower);
+        if [pg_sys::TZ, pg_sys::DTZ].contains(&kind) {
+            cache.fixed = true;
+            cache.fixed_secs = i64::from(offset);
+        } else if kind != pg_sys::DYNTZ {
             cache.tz = pg_sys::pg_tzset(buf.as_ptr().cast());
             if cache.tz.is_null() {
                 unknown_zone(name);
@@ -122,16 +131,54 @@ unsafe fn resolve(cache: &mut ZoneCache, name: &[u8]) {
 }
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
+/// PostgreSQL's range of valid timestamps (`MIN_TIMESTAMP`, `END_TIMESTAMP`): a local time
+/// outside it is an error of `timezone()`, left to that function to raise.
+const MIN_TIMESTAMP: i64 = -211_813_488_000_000_000;
+const END_TIMESTAMP: i64 = 9_223_371_331_200_000_000;
+
+/// Whether argument `n` of an aggregate's transition call is a constant of the query (every
+/// row passes the same value; the cache then outlives nothing it depends on). Window
+/// aggregates (no Aggref) and every other expression check each row.
+#[cold]
+unsafe fn constant_arg(fcinfo: FunctionCallInfo, n: usize) -> bool {
+    unsafe {
+        let aggref = pg_sys::AggGetAggref(fcinfo);
+        if aggref.is_null() || n == 0 {
+            return false;
+        }
+        let args = (*aggref).args;
+        if args.is_null() || (*args).length as usize != (*fcinfo).nargs as usize - 1 {
+            return false;
+        }
+        let entry = (*(*args).elements.add(n - 1))
+            .ptr_value
+            .cast::<pg_sys::TargetEntry>();
+        let expr = (*entry).expr.cast::<pg_sys::Node>();
+        !expr.is_null() && (*expr).type_ == pg_sys::NodeTag::T_Const
+    }
+}
+
+/// The cache of argument `n`'s zone, resolved (the name checked unless it is a constant).
+#[inline(always)]
+unsafe fn zone_of<'a>(fcinfo: FunctionCallInfo, n: usize) -> &'a mut ZoneCache {
+    unsafe {
+        let cache = &mut *zone_cache(fcinfo);
+        if !(cache.valid && cache.constant) {
+            let name = datum::varlena_bytes(arg(fcinfo, n));
+            if !cache.valid || &cache.name[..cache.len] != name {
+                resolve(cache, name);
+                cache.constant = constant_arg(fcinfo, n);
+            }
+        }
+        cache
+    }
+}
 
 /// Checks that the zone in argument `n` is one `timezone(text, ...)` accepts (cached per call
 /// site like `local_day`'s), for forms whose day does not depend on the zone.
 pub(crate) unsafe fn check_zone(fcinfo: FunctionCallInfo, n: usize) {
     unsafe {
-        let cache = &mut *zone_cache(fcinfo);
-        let name = datum::varlena_bytes(arg(fcinfo, n));
-        if !cache.valid || &cache.name[..cache.len] != name {
-            resolve(cache, name);
-        }
+        zone_of(fcinfo, n);
     }
 }
 
@@ -154,12 +201,15 @@ unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) 
         let tz = match zone_arg {
             None => pg_sys::session_timezone,
             Some(n) => {
-                let cache = &mut *zone_cache(fcinfo);
-                let name = datum::varlena_bytes(arg(fcinfo, n));
-                if !cache.valid || &cache.name[..cache.len] != name {
-                    resolve(cache, name);
-                }
+                let cache = zone_of(fcinfo, n);
                 if cache.tz.is_null() {
+                    if cache.fixed {
+                        // `timezone()`'s own arithmetic for a fixed abbreviation.
+                        let local = at.wrapping_add(cache.fixed_secs * 1_000_000);
+                        if (MIN_TIMESTAMP..END_TIMESTAMP).contains(&local) {
+                            return local.div_euclid(USECS_PER_DAY) as i32;
+                        }
+                    }
                     let local = pg_sys::DirectFunctionCall2Coll(
                         Some(timestamptz_zone),
                         pg_sys::InvalidOid,

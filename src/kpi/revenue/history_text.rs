@@ -29,12 +29,7 @@ pub fn parse(text: &str) -> Result<MrrHistory, String> {
         ));
     }
     let scale = scale as u32;
-    let mut h = MrrHistory {
-        customers: None,
-        scale,
-        range: None,
-        signed: false,
-    };
+    let mut h = MrrHistory::read_back(None, scale, None, false);
     let first = obj.value("first_month").ok();
     let last = obj.value("last_month").ok();
     let customers = match obj.value("customers")? {

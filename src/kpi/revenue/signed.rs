@@ -142,12 +142,7 @@ pub fn from_state_binary(bytes: &[u8]) -> KpiResult<MrrHistory> {
 fn read_signed(bytes: &[u8]) -> Result<MrrHistory, String> {
     let mut c = Cursor::new(bytes);
     let header = wire::read_header(&mut c)?;
-    let mut h = MrrHistory {
-        customers: None,
-        scale: header.scale,
-        range: header.range,
-        signed: true,
-    };
+    let mut h = MrrHistory::read_back(None, header.scale, header.range, true);
     fn each<Kt: KeyMap>(c: &mut Cursor, range: (i32, i32)) -> Result<Map<Kt>, String> {
         let mut map = Map::default();
         for _ in 0..c.count()? {

@@ -63,7 +63,7 @@ unsafe fn accum(fcinfo: FunctionCallInfo, add: impl FnOnce(&mut MrrHistory, i32,
 pg_function!(fn csm_mrr_agg_int8(fcinfo) {
     unsafe {
         let key = arg(fcinfo, 1).value() as i64;
-        accum(fcinfo, |h, month, mrr| h.add::<i64, i64>(&key, month, mrr).or_raise())
+        accum(fcinfo, |h, month, mrr| h.add_int(key, month, mrr).or_raise())
     }
 });
 
