@@ -66,7 +66,10 @@ impl TimeToValue {
             }
             // Finite timestamps span up to about 2^63.03 us: 4713 BC to 294276 AD overflows.
             Some(at) => match at.checked_sub(start) {
-                Some(duration) => self.durations.push(duration),
+                Some(duration) => {
+                    crate::kpi::error::reserve(&mut self.durations, 1, "time_to_value")?;
+                    self.durations.push(duration)
+                }
                 None => {
                     return Err(KpiError::new(
                         ErrorKind::OutOfRange,

@@ -111,6 +111,7 @@ impl MrrHistory {
             None => {
                 let mut months = Months::default();
                 months.add(month, units);
+                crate::kpi::error::reserve(map, 1, "mrr_agg")?;
                 map.insert(key.to_owned(), months);
                 Some(())
             }
@@ -161,6 +162,7 @@ impl MrrHistory {
             .ok_or_else(|| too_large("mrr_history"))?;
         let map = self.map_for::<Kt>()?;
         if !map.contains_key(key) {
+            crate::kpi::error::reserve(map, 1, "mrr_agg")?;
             map.insert(key.to_owned(), Months::default());
         }
         let months = map.get_mut(key).ok_or_else(|| too_large("mrr_history"))?;
@@ -181,6 +183,7 @@ impl MrrHistory {
 
     fn merge_map<Kt: KeyMap>(&mut self, other: &Map<Kt>, factor: i128) -> KpiResult<()> {
         let map = self.map_for::<Kt>()?;
+        crate::kpi::error::reserve(map, other.len(), "mrr_agg")?;
         for (key, theirs) in other {
             let mine = map.entry(key.clone()).or_default();
             for (m, u) in theirs.iter() {
