@@ -17,17 +17,20 @@
 //!   [`RESERVE_BYTES`], held since the first call: the allocation then succeeds, the code
 //!   above it goes on undisturbed (the allocator itself never raises), and the fmgr function
 //!   that was running raises ERROR 53200 when its Rust body has returned
-//!   ([`raise_if_rescued`], called by `pg_function!`), from its outermost frame where nothing
+//!   ([`raise_rescued`], called by `pg_function!`), from its outermost frame where nothing
 //!   is left to drop. The reserve is taken again on the next call that finds it missing, once
 //!   the failed query's states have been freed.
-//! 3. An allocation that fails even after that (the reserve already spent, or a single request
-//!   larger than the reserve outside the sites of layer 1) ends the session with FATAL 53200
-//!   instead of aborting. FATAL does not unwind or jump: PostgreSQL reports it, runs its exit
-//!   callbacks (releasing locks and aborting the transaction) and exits normally, so the
-//!   postmaster restarts nothing and the other sessions keep working. The frames of this
-//!   process are abandoned, never returned to, as `std::process::exit` abandons them. Rust's
-//!   own collections are consistent at every allocation point (they are written to survive a
-//!   panic there), so the exit callbacks that drop our states find them whole.
+//! 3. An allocation that fails even after that ends the session with FATAL 53200 instead of
+//!   aborting: a single request larger than the reserve outside the sites of layer 1 (a key
+//!   longer than that copied into a state, the stored or text form of such a summary built by
+//!   a final, serial, output or send function), or a call that needs more than the reserve
+//!   between the failure and its return (never one row of a transition function). FATAL
+//!   does not unwind or jump: PostgreSQL reports it, runs its exit callbacks (releasing locks
+//!   and aborting the transaction) and exits normally, so the postmaster restarts nothing and
+//!   the other sessions keep working. The frames of this process are abandoned, never
+//!   returned to, as `std::process::exit` abandons them. Rust's own collections are
+//!   consistent at every allocation point (they are written to survive a panic there), so
+//!   the exit callbacks that drop our states find them whole.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::{c_char, c_int};
@@ -53,7 +56,9 @@ fn reserve_layout() -> Layout {
 /// Takes the reserve if it is missing: called at the start of every guarded fmgr call (one
 /// load while it is there). Straight from the system allocator, so a failure here (memory
 /// still short) is no error: the reserve stays missing and is tried again on the next call.
-/// A rescue left over from a call that ended with another error is forgotten.
+/// A rescue left over from a call that ended with another error is forgotten. (A function of
+/// ours that PostgreSQL calls from inside another of ours would take the reserve back early:
+/// the outer call, which got its memory, then goes on without the error.)
 #[inline(always)]
 pub fn arm_reserve() {
     if RESERVE.load(Relaxed).is_null() {

@@ -46,7 +46,10 @@ macro_rules! pg_function {
             // whose argument checks raise the error.
             #[allow(unused_unsafe)]
             if unsafe { $crate::pg::fmgr::has_args($fcinfo, $nargs) } {
-                if let Some(datum) = unsafe { $fast } {
+                // A statement of its own, so that the fast path's temporaries are dropped
+                // before an error may be raised below.
+                let fast: Option<::pgrx::pg_sys::Datum> = unsafe { $fast };
+                if let Some(datum) = fast {
                     // An allocation of the fast path that only the emergency reserve
                     // satisfied: ERROR 53200 (see `pg::alloc`).
                     if $crate::pg::alloc::rescued() {

@@ -187,7 +187,6 @@ def test_every_growing_state_out_of_memory_is_an_error(cluster, family):
             with pytest.raises(psycopg.errors.OutOfMemory) as caught:
                 conn.execute(query)
             diag = caught.value.diag
-            print(family, diag.message_detail)
             assert (diag.sqlstate, diag.severity_nonlocalized) == ("53200", "ERROR")
             assert diag.message_primary == "out of memory"
             # Raised by csmetrics (a state that could not grow, or an allocation rescued by

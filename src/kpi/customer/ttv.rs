@@ -179,6 +179,7 @@ impl Summary for TimeToValue {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        crate::kpi::error::reserve(&mut self.durations, other.durations.len(), "time_to_value")?;
         self.durations.extend_from_slice(&other.durations);
         self.not_reached = self
             .not_reached
