@@ -59,45 +59,105 @@ impl KpiError {
     }
 }
 
-/// Room for `additional` more elements in `v`, or 53200 naming `what`: the growth sites of
-/// states that grow with the data call this before pushing, so that a state too large for the
-/// memory left is an ERROR that rolls back one query. (An allocation that fails elsewhere ends
-/// the session instead: see `pg::alloc`.) Costs one compare while there is room.
+/// Room for `additional` more elements in `c` (a vector or a hash map), or 53200 naming
+/// `what`: the growth sites of states that grow with the data call this before they grow, so
+/// that a state too large for the memory left is an ERROR that rolls back one query. (Other
+/// allocations that fail are rescued by the allocator's emergency reserve, or end the
+/// session when even that is not enough: see `pg::alloc`.) Costs one compare while there is
+/// room.
 #[inline(always)]
-pub fn reserve<T>(v: &mut Vec<T>, additional: usize, what: &str) -> KpiResult<()> {
-    if v.capacity() - v.len() >= additional {
+pub fn reserve<C: Grow>(c: &mut C, additional: usize, what: &str) -> KpiResult<()> {
+    if c.spare() >= additional {
         return Ok(());
     }
-    grow(v, additional, what)
+    grow(c, additional, what)
+}
+
+/// A collection that can grow fallibly (`try_reserve`).
+pub trait Grow {
+    /// Elements that fit before it must grow.
+    fn spare(&self) -> usize;
+    fn len(&self) -> usize;
+    fn element_bytes(&self) -> usize;
+    /// Room for `additional` more elements, growing as a push would (doubling).
+    fn try_grow(&mut self, additional: usize) -> Result<(), std::collections::TryReserveError>;
+}
+
+impl<T> Grow for Vec<T> {
+    #[inline(always)]
+    fn spare(&self) -> usize {
+        self.capacity() - self.len()
+    }
+    fn len(&self) -> usize {
+        self.len()
+    }
+    fn element_bytes(&self) -> usize {
+        std::mem::size_of::<T>()
+    }
+    fn try_grow(&mut self, additional: usize) -> Result<(), std::collections::TryReserveError> {
+        // Doubling, as push would; an eighth more, then the exact room, when twice as much
+        // is not there (each step still amortises the copy).
+        let cap = self.capacity();
+        self.try_reserve(additional.max(cap))
+            .or_else(|_| self.try_reserve(additional.max(cap / 8)))
+            .or_else(|_| self.try_reserve(additional))
+    }
+}
+
+impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher> Grow
+    for std::collections::HashMap<K, V, S>
+{
+    #[inline(always)]
+    fn spare(&self) -> usize {
+        self.capacity() - self.len()
+    }
+    fn len(&self) -> usize {
+        self.len()
+    }
+    fn element_bytes(&self) -> usize {
+        // A bucket and its control byte.
+        std::mem::size_of::<(K, V)>() + 1
+    }
+    fn try_grow(&mut self, additional: usize) -> Result<(), std::collections::TryReserveError> {
+        // The table doubles by itself when it must grow.
+        self.try_reserve(additional)
+    }
 }
 
 /// Set while a growth site asks for memory it can do without: the global allocator (see
-/// `pg::alloc`) then returns the failure to `try_reserve` instead of ending the session.
+/// `pg::alloc`) then returns the failure to `try_reserve` instead of rescuing or ending the
+/// session.
 pub static FALLIBLE_ALLOCATION: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
 #[cold]
 #[inline(never)]
-fn grow<T>(v: &mut Vec<T>, additional: usize, what: &str) -> KpiResult<()> {
+fn grow<C: Grow>(c: &mut C, additional: usize, what: &str) -> KpiResult<()> {
     use std::sync::atomic::Ordering::Relaxed;
-    // Doubling, as push would; try_reserve returns an error where push would abort.
-    let wanted = additional.max(v.capacity());
     FALLIBLE_ALLOCATION.store(true, Relaxed);
-    let reserved = v.try_reserve(wanted).or_else(|_| v.try_reserve(additional));
+    let reserved = c.try_grow(additional);
     FALLIBLE_ALLOCATION.store(false, Relaxed);
     reserved.map_err(|_| {
-        let bytes = (v.len() + additional).saturating_mul(std::mem::size_of::<T>());
-        KpiError::new(
-            ErrorKind::OutOfMemory,
-            "out of memory",
-            format!(
-                "The state of {what} could not grow to {} MB: the server process has no \
-                     more memory to give.",
-                bytes.div_ceil(1 << 20)
-            ),
-            "Aggregate smaller groups, or raise the memory available to the server.",
+        out_of_memory(
+            what,
+            (c.len() + additional).saturating_mul(c.element_bytes()),
         )
     })
+}
+
+/// 53200 for a state of `what` that could not grow to about `bytes`.
+#[cold]
+pub fn out_of_memory(what: &str, bytes: usize) -> Box<KpiError> {
+    KpiError::new(
+        ErrorKind::OutOfMemory,
+        "out of memory",
+        format!(
+            "The state of {what} could not grow to {} MB: the server process has no \
+                 more memory to give.",
+            bytes.div_ceil(1 << 20)
+        ),
+        "Aggregate smaller groups, or raise the memory available to the server.",
+    )
 }
 
 impl fmt::Display for KpiError {
@@ -109,3 +169,45 @@ impl fmt::Display for KpiError {
 impl std::error::Error for KpiError {}
 
 pub type KpiResult<T> = Result<T, Box<KpiError>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserve_grows_vectors_and_maps_by_doubling() {
+        let mut v: Vec<u64> = Vec::with_capacity(8);
+        v.extend(0..8);
+        reserve(&mut v, 1, "x").unwrap();
+        assert!(v.capacity() >= 16);
+        let mut m: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+        reserve(&mut m, 100, "x").unwrap();
+        assert!(m.capacity() >= 100);
+        for i in 0..m.capacity() as u64 {
+            m.insert(i, i);
+        }
+        let before = m.capacity();
+        reserve(&mut m, 1, "x").unwrap();
+        assert!(m.capacity() >= 2 * before - 1);
+    }
+
+    #[test]
+    fn a_reservation_that_cannot_be_had_is_out_of_memory() {
+        let mut v: Vec<u64> = vec![1];
+        let e = reserve(&mut v, usize::MAX / 4, "mrr_agg").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfMemory);
+        assert_eq!(e.message, "out of memory");
+        assert!(
+            e.detail
+                .starts_with("The state of mrr_agg could not grow to "),
+            "{}",
+            e.detail
+        );
+        assert_eq!(v, [1]);
+        let mut m: std::collections::HashMap<u64, u64> = [(1, 1)].into_iter().collect();
+        let e = reserve(&mut m, usize::MAX / 4, "active_ratio").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutOfMemory);
+        assert!(e.detail.contains("active_ratio"));
+        assert_eq!(m.len(), 1);
+    }
+}

@@ -32,7 +32,7 @@ macro_rules! pg_function {
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
         ) -> ::pgrx::pg_sys::Datum {
-            $crate::pg::fmgr::pg_function!(@guard $name $body)
+            $crate::pg::fmgr::pg_function!(@guard $name $fcinfo $body)
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
@@ -46,7 +46,15 @@ macro_rules! pg_function {
             // whose argument checks raise the error.
             #[allow(unused_unsafe)]
             if unsafe { $crate::pg::fmgr::has_args($fcinfo, $nargs) } {
-                if let Some(datum) = unsafe { $fast } {
+                // A statement of its own, so that the fast path's temporaries are dropped
+                // before an error may be raised below.
+                let fast: Option<::pgrx::pg_sys::Datum> = unsafe { $fast };
+                if let Some(datum) = fast {
+                    // An allocation of the fast path that only the emergency reserve
+                    // satisfied: ERROR 53200 (see `pg::alloc`).
+                    if $crate::pg::alloc::rescued() {
+                        unsafe { $crate::pg::alloc::raise_rescued($fcinfo, stringify!($name)) }
+                    }
                     return datum;
                 }
             }
@@ -56,16 +64,20 @@ macro_rules! pg_function {
             unsafe fn guarded(
                 $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
             ) -> ::pgrx::pg_sys::Datum {
-                $crate::pg::fmgr::pg_function!(@guard $name $body)
+                $crate::pg::fmgr::pg_function!(@guard $name $fcinfo $body)
             }
             unsafe { guarded($fcinfo) }
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
-    // The guarded body: names the function for error reports, then runs under pgrx's guard.
-    (@guard $name:ident $body:block) => {{
+    // The guarded body: names the function for error reports, takes the emergency reserve of
+    // the allocator if it is missing, then runs under pgrx's guard. Running out of memory
+    // inside the body is an ERROR raised here, after the body has dropped everything it held
+    // (see `pg::alloc`).
+    (@guard $name:ident $fcinfo:ident $body:block) => {{
         static NAME: &str = stringify!($name);
         $crate::pg::fmgr::set_current_function(&NAME);
+        $crate::pg::alloc::arm_reserve();
         #[allow(unused_unsafe)]
         let result = unsafe {
             ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || {
@@ -73,6 +85,9 @@ macro_rules! pg_function {
             })
         };
         match result {
+            Ok(_) if $crate::pg::alloc::rescued() => unsafe {
+                $crate::pg::alloc::raise_rescued($fcinfo, NAME)
+            },
             Ok(datum) => datum,
             Err(raised) => unsafe { $crate::pg::fmgr::throw(raised) },
         }

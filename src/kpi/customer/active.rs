@@ -127,8 +127,10 @@ impl<K: Key> Default for ActiveMap<K> {
 impl<K: Key> ActiveMap<K> {
     /// Counts one row of customer `key`; `active` false for an inactive or unknown (NULL) row.
     #[inline]
-    pub fn add(&mut self, key: K, active: bool) {
+    pub fn add(&mut self, key: K, active: bool) -> KpiResult<()> {
+        crate::kpi::error::reserve(&mut self.seen, 1, "active_ratio")?;
         *self.seen.entry(key).or_insert(false) |= active;
+        Ok(())
     }
 
     /// (active customers, customers).
@@ -147,13 +149,15 @@ impl<K: Key> ActiveMap<K> {
 impl ActiveMap<Box<[u8]>> {
     /// [`ActiveMap::add`] for a text key, allocating only for a customer not seen before.
     #[inline]
-    pub fn add_bytes(&mut self, key: &[u8], active: bool) {
+    pub fn add_bytes(&mut self, key: &[u8], active: bool) -> KpiResult<()> {
         match self.seen.get_mut(key) {
             Some(a) => *a |= active,
             None => {
+                crate::kpi::error::reserve(&mut self.seen, 1, "active_ratio")?;
                 self.seen.insert(key.into(), active);
             }
         }
+        Ok(())
     }
 }
 
@@ -162,7 +166,7 @@ impl<K: Key> Summary for ActiveMap<K> {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
-        self.seen.reserve(other.seen.len());
+        crate::kpi::error::reserve(&mut self.seen, other.seen.len(), "active_ratio")?;
         for (k, a) in &other.seen {
             *self.seen.entry(k.clone()).or_insert(false) |= *a;
         }
@@ -233,7 +237,7 @@ mod tests {
         let mut m = ActiveMap::<i64>::default();
         for c in 0..1000i64 {
             for u in 0..3 {
-                m.add(c, c < 600 && u == 1);
+                m.add(c, c < 600 && u == 1).unwrap();
             }
         }
         assert_eq!(m.percent(), Some(60.0));
@@ -243,21 +247,21 @@ mod tests {
     #[test]
     fn merge_and_binary_are_canonical() {
         let mut a = ActiveMap::<Box<[u8]>>::default();
-        a.add_bytes(b"b", false);
-        a.add_bytes(b"a", true);
+        a.add_bytes(b"b", false).unwrap();
+        a.add_bytes(b"a", true).unwrap();
         let mut b = ActiveMap::<Box<[u8]>>::default();
-        b.add_bytes(b"b", true);
-        b.add_bytes(b"c", false);
+        b.add_bytes(b"b", true).unwrap();
+        b.add_bytes(b"c", false).unwrap();
         a.merge(&b).unwrap();
         assert_eq!(a.counts(), (2, 3));
         let mut c = ActiveMap::<Box<[u8]>>::default();
-        c.add_bytes(b"c", false);
-        c.add_bytes(b"b", true);
-        c.add_bytes(b"a", true);
+        c.add_bytes(b"c", false).unwrap();
+        c.add_bytes(b"b", true).unwrap();
+        c.add_bytes(b"a", true).unwrap();
         assert_eq!(a.to_binary(), c.to_binary());
         assert_eq!(ActiveMap::<Box<[u8]>>::from_binary(&a.to_binary()), Ok(a));
         let mut u = ActiveMap::<[u8; 16]>::default();
-        u.add([1; 16], true);
+        u.add([1; 16], true).unwrap();
         let bytes = u.to_binary();
         assert_eq!(ActiveMap::<[u8; 16]>::from_binary(&bytes), Ok(u));
         let mut bad = bytes.clone();

@@ -126,10 +126,11 @@ const NO_SLOT: u32 = u32::MAX;
 
 impl ActiveInts {
     #[inline]
-    pub fn add(&mut self, key: i64, active: bool) {
+    pub fn add(&mut self, key: i64, active: bool) -> KpiResult<()> {
         if let Some(map) = &mut self.map {
+            crate::kpi::error::reserve(map, 1, "active_ratio")?;
             *map.entry(key).or_insert(false) |= active;
-            return;
+            return Ok(());
         }
         let high = key >> 16;
         let slot = match self.last {
@@ -145,9 +146,10 @@ impl ActiveInts {
             if self.chunks.len() >= SPARSE_CHUNKS
                 && self.customers < self.chunks.len() * SPARSE_PER_CHUNK
             {
-                self.to_map();
+                self.to_map()?;
             }
         }
+        Ok(())
     }
 
     /// The chunk of ids `high << 16 ..`, created when new.
@@ -174,8 +176,9 @@ impl ActiveInts {
     }
 
     /// Moves every customer to a hash map (sparse keys).
-    fn to_map(&mut self) {
-        let mut map = HashMap::with_capacity_and_hasher(2 * self.customers, FxBuild::default());
+    fn to_map(&mut self) -> KpiResult<()> {
+        let mut map = HashMap::with_hasher(FxBuild::default());
+        crate::kpi::error::reserve(&mut map, 2 * self.customers, "active_ratio")?;
         for (k, a) in self.entries() {
             map.insert(k, a);
         }
@@ -183,6 +186,7 @@ impl ActiveInts {
             map: Some(map),
             ..ActiveInts::default()
         };
+        Ok(())
     }
 
     /// (active customers, customers).
@@ -236,12 +240,12 @@ impl Summary for ActiveInts {
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
         if let Some(map) = &other.map {
             for (key, active) in map {
-                self.add(*key, *active);
+                self.add(*key, *active)?;
             }
             return Ok(());
         }
         for (key, active) in other.entries() {
-            self.add(key, active);
+            self.add(key, active)?;
         }
         Ok(())
     }
@@ -277,7 +281,7 @@ impl Summary for ActiveInts {
                 return Err("The keys are not sorted and distinct.".to_string());
             }
             last = Some(k);
-            out.add(k, active);
+            out.add(k, active).map_err(|e| e.detail)?;
         }
         r.finish()?;
         Ok(out)
@@ -323,8 +327,8 @@ mod tests {
                 _ => i64::MIN + (i % 7),
             };
             let active = x >> 63 == 1 && i % 3 == 0;
-            ints.add(key, active);
-            map.add(key, active);
+            ints.add(key, active).unwrap();
+            map.add(key, active).unwrap();
         }
         assert_eq!(ints.counts(), map.counts());
         assert_eq!(ints.to_binary(), map.to_binary());
@@ -342,16 +346,16 @@ mod tests {
         let mut map = ActiveMap::<i64>::default();
         for i in 0..20_000i64 {
             let key = i.wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64);
-            ints.add(key, i % 5 == 0);
-            map.add(key, i % 5 == 0);
-            ints.add(key, false);
+            ints.add(key, i % 5 == 0).unwrap();
+            map.add(key, i % 5 == 0).unwrap();
+            ints.add(key, false).unwrap();
         }
         assert!(ints.map.is_some());
         assert_eq!(ints.to_binary(), map.to_binary());
         let mut dense = ActiveInts::default();
-        dense.add(1, true);
+        dense.add(1, true).unwrap();
         dense.merge(&ints).unwrap();
-        map.add(1, true);
+        map.add(1, true).unwrap();
         assert_eq!(dense.to_binary(), map.to_binary());
     }
 }

@@ -113,6 +113,7 @@ impl Summary for Licenses {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        crate::kpi::error::reserve(&mut self.events, other.events.len(), "license_agg")?;
         self.events.extend_from_slice(&other.events);
         self.licenses = self
             .licenses

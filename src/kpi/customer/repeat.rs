@@ -41,13 +41,15 @@ impl<K: Key, O: Key> RepeatMap<K, O> {
 
     /// One row: customer `key` placed order `order`.
     #[inline]
-    pub fn add(&mut self, key: K, order: O) {
+    pub fn add(&mut self, key: K, order: O) -> KpiResult<()> {
+        crate::kpi::error::reserve(&mut self.customers, 1, "repeat_purchase_rate")?;
         match self.customers.entry(key) {
             Entry::Vacant(v) => {
                 v.insert(Orders::One(order));
             }
             Entry::Occupied(mut o) => Self::note(o.get_mut(), &Orders::One(order)),
         }
+        Ok(())
     }
 
     /// (repeat customers, customers).
@@ -71,6 +73,11 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        crate::kpi::error::reserve(
+            &mut self.customers,
+            other.customers.len(),
+            "repeat_purchase_rate",
+        )?;
         for (k, theirs) in &other.customers {
             match self.customers.entry(k.clone()) {
                 Entry::Vacant(v) => {
@@ -151,13 +158,13 @@ mod tests {
         // repeat. Customer 3: 30. 1 of 3.
         let mut m = RepeatMap::<i64, i64>::default();
         for (c, o) in [(1, 10), (1, 10), (2, 20), (2, 21), (3, 30)] {
-            m.add(c, o);
+            m.add(c, o).unwrap();
         }
         assert_eq!(m.counts(), (1, 3));
         // Merging a part that saw customer 1's other order and customer 3's same order.
         let mut other = RepeatMap::<i64, i64>::default();
-        other.add(1, 11);
-        other.add(3, 30);
+        other.add(1, 11).unwrap();
+        other.add(3, 30).unwrap();
         m.merge(&other).unwrap();
         assert_eq!(m.counts(), (2, 3));
         let back = RepeatMap::<i64, i64>::from_binary(&m.to_binary()).unwrap();

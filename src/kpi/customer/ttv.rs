@@ -66,7 +66,10 @@ impl TimeToValue {
             }
             // Finite timestamps span up to about 2^63.03 us: 4713 BC to 294276 AD overflows.
             Some(at) => match at.checked_sub(start) {
-                Some(duration) => self.durations.push(duration),
+                Some(duration) => {
+                    crate::kpi::error::reserve(&mut self.durations, 1, "time_to_value")?;
+                    self.durations.push(duration)
+                }
                 None => {
                     return Err(KpiError::new(
                         ErrorKind::OutOfRange,
@@ -176,6 +179,7 @@ impl Summary for TimeToValue {
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
+        crate::kpi::error::reserve(&mut self.durations, other.durations.len(), "time_to_value")?;
         self.durations.extend_from_slice(&other.durations);
         self.not_reached = self
             .not_reached

@@ -203,6 +203,7 @@ impl Activity {
             }
         };
         let batch = self.pending.entry(day).or_default();
+        crate::kpi::error::reserve(&mut batch.ids, 1, "activity_agg")?;
         batch.ids.push(id);
         if batch.ids.len() >= batch.limit {
             batch.merge_into(&mut self.days, day);
@@ -267,6 +268,8 @@ impl Activity {
         if self.keys.last().is_some_and(|last| *last >= key) {
             self.sorted = false;
         }
+        crate::kpi::error::reserve(&mut self.keys, 1, "activity_agg")?;
+        crate::kpi::error::reserve(&mut self.index, 1, "activity_agg")?;
         self.keys.push(key);
         self.index.insert(key, next as u32);
         Ok(next as u32)

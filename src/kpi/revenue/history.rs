@@ -124,7 +124,12 @@ fn mixed_keys(mine: u8, theirs: u8) -> Box<KpiError> {
 
 impl MrrHistory {
     /// A history read back from a stored form: rows added to it go in one by one.
-    pub(crate) fn read_back(customers: Option<Customers>, scale: u32, range: Option<(i32, i32)>, signed: bool) -> Self {
+    pub(crate) fn read_back(
+        customers: Option<Customers>,
+        scale: u32,
+        range: Option<(i32, i32)>,
+        signed: bool,
+    ) -> Self {
         MrrHistory {
             customers,
             scale,
@@ -136,10 +141,24 @@ impl MrrHistory {
     }
 
     /// Adds the buffered rows to `customers` (the order of rows within a customer is kept, so
-    /// the months are built by the same steps as row by row).
+    /// the months are built by the same steps as row by row). For readers, which cannot fail:
+    /// a customer map that cannot grow here falls back to the allocator's emergency reserve.
     pub fn flush(&mut self) {
+        // Infallible by construction: without `fallible` the map grows as a plain insert does.
+        let _ = self.flush_rows(false);
+    }
+
+    /// [`MrrHistory::flush`] from the aggregate's own row, where the customer map is the
+    /// state's growth site: room for a new customer is reserved first, so a map the system
+    /// cannot grow is an error (53200) rather than a failed allocation.
+    fn try_flush(&mut self) -> KpiResult<()> {
+        self.flush_rows(true)
+    }
+
+    fn flush_rows(&mut self, fallible: bool) -> KpiResult<()> {
+        use crate::kpi::error::Grow;
         if self.pending.is_empty() {
-            return;
+            return Ok(());
         }
         let mut rows = std::mem::take(&mut self.pending);
         group_by_key(&mut rows);
@@ -147,6 +166,10 @@ impl MrrHistory {
             let mut i = 0;
             while i < rows.len() {
                 let key = rows[i].key;
+                // Only a full map can need to grow, so the common case pays no extra lookup.
+                if fallible && Grow::spare(map) == 0 && !map.contains_key(&key) {
+                    crate::kpi::error::reserve(map, 1, "mrr_agg")?;
+                }
                 let months = map.entry(key).or_default();
                 while i < rows.len() && rows[i].key == key {
                     // Cannot fail while `direct` is clear (see there): every total is a sum
@@ -158,6 +181,7 @@ impl MrrHistory {
         }
         rows.clear();
         self.pending = rows;
+        Ok(())
     }
 
     /// This history with its buffered rows added: itself when there are none.
@@ -239,9 +263,14 @@ impl MrrHistory {
             self.go_direct();
             return self.add_units::<i64, i64>(&key, month, units);
         };
+        crate::kpi::error::reserve(&mut self.pending, 1, "mrr_agg")?;
         self.pending.push(Pending { key, month, units });
-        if self.pending.len() >= PENDING_MIN.max(8 * self.customer_count_flushed()).min(PENDING_MAX) {
-            self.flush();
+        if self.pending.len()
+            >= PENDING_MIN
+                .max(8 * self.customer_count_flushed())
+                .min(PENDING_MAX)
+        {
+            self.try_flush()?;
         }
         Ok(())
     }
@@ -291,6 +320,7 @@ impl MrrHistory {
             None => {
                 let mut months = Months::default();
                 months.add(month, units);
+                crate::kpi::error::reserve(map, 1, "mrr_agg")?;
                 map.insert(key.to_owned(), months);
                 Some(())
             }
@@ -342,6 +372,7 @@ impl MrrHistory {
             .ok_or_else(|| too_large("mrr_history"))?;
         let map = self.map_for::<Kt>()?;
         if !map.contains_key(key) {
+            crate::kpi::error::reserve(map, 1, "mrr_agg")?;
             map.insert(key.to_owned(), Months::default());
         }
         let months = map.get_mut(key).ok_or_else(|| too_large("mrr_history"))?;
@@ -362,6 +393,7 @@ impl MrrHistory {
 
     fn merge_map<Kt: KeyMap>(&mut self, other: &Map<Kt>, factor: i128) -> KpiResult<()> {
         let map = self.map_for::<Kt>()?;
+        crate::kpi::error::reserve(map, other.len(), "mrr_agg")?;
         for (key, theirs) in other {
             let mine = map.entry(key.clone()).or_default();
             for (m, u) in theirs.iter() {

@@ -7,7 +7,7 @@ use pgrx::pg_sys::FunctionCallInfo;
 use crate::kpi::customer::active::ActiveMap;
 use crate::kpi::customer::active_ints::ActiveInts;
 use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64};
+use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64, OrRaise};
 use crate::pg::summary::{
     combine, deserialize, serialize, state_datum, state_mut, state_ref, unchanged,
 };
@@ -24,7 +24,7 @@ pg_function!(fn csm_active_accum_int8(fcinfo) {
             return unchanged(fcinfo);
         }
         let state = state_mut::<ActiveInts>(fcinfo, 0);
-        state.add(arg(fcinfo, 1).value() as i64, active(fcinfo));
+        state.add(arg(fcinfo, 1).value() as i64, active(fcinfo)).or_raise();
         state_datum(state)
     }
 });
@@ -36,7 +36,7 @@ pg_function!(fn csm_active_accum_uuid(fcinfo) {
         }
         let key = *arg(fcinfo, 1).cast_mut_ptr::<[u8; 16]>();
         let state = state_mut::<ActiveMap<[u8; 16]>>(fcinfo, 0);
-        state.add(key, active(fcinfo));
+        state.add(key, active(fcinfo)).or_raise();
         state_datum(state)
     }
 });
@@ -48,7 +48,7 @@ pg_function!(fn csm_active_accum_text(fcinfo) {
         }
         let key = varlena_bytes(arg(fcinfo, 1));
         let state = state_mut::<ActiveMap<Box<[u8]>>>(fcinfo, 0);
-        state.add_bytes(key, active(fcinfo));
+        state.add_bytes(key, active(fcinfo)).or_raise();
         state_datum(state)
     }
 });

@@ -6,7 +6,7 @@ use pgrx::pg_sys::Datum;
 
 use crate::kpi::customer::repeat::RepeatMap;
 use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64};
+use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64, OrRaise};
 use crate::pg::summary::{
     combine, deserialize, serialize, state_datum, state_mut, state_ref, unchanged,
 };
@@ -41,7 +41,7 @@ macro_rules! repeat_accum {
                 let key = $read_key(arg(fcinfo, 1));
                 let order = $read_order(arg(fcinfo, 2));
                 let state = state_mut::<RepeatMap<$key, Order>>(fcinfo, 0);
-                state.add(key, order);
+                state.add(key, order).or_raise();
                 state_datum(state)
             }
         });
