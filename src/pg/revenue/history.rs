@@ -25,6 +25,15 @@ summary_type_functions!(MrrHistory {
     rollup: csm_mrr_history_rollup,
 });
 
+// The aggregate state of the whole mrr_agg family: partial histories may hold credits not
+// yet netted, which no stored mrr_history may, so the state has a type of its own.
+crate::pg::state_type::state_type_functions!(MrrHistory as "mrr_state" {
+    input: csm_mrr_state_in,
+    output: csm_mrr_state_out,
+    receive: csm_mrr_state_recv,
+    send: csm_mrr_state_send,
+});
+
 /// A `date` argument as a month index; infinite dates have no month.
 #[inline(always)]
 unsafe fn arg_month(fcinfo: FunctionCallInfo, n: usize, function: &str) -> i32 {
