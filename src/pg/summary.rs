@@ -219,8 +219,9 @@ pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 }
 
 /// Declares the fmgr functions every variable-size summary type needs: text and binary I/O,
-/// the aggregate's combine, serial and deserial functions, the two-step final function, and
-/// `rollup()`'s transition. Equality and hashing are shared by every type (`pg::datum`).
+/// the aggregate's combine, the two-step final function, and `rollup()`'s transition. The
+/// summary type is the aggregate's state type (or its `*_state` type, `pg::state_type`), so
+/// there are no serial/deserial functions. Equality and hashing are shared by every type (`pg::datum`).
 #[allow(unused_macros)] // until the first variable-size family uses it
 macro_rules! summary_type_functions {
     ($ty:ty {
@@ -229,8 +230,6 @@ macro_rules! summary_type_functions {
         receive: $receive:ident,
         send: $send:ident,
         combine: $combine:ident,
-        serialize: $serialize:ident,
-        deserialize: $deserialize:ident,
         finalize: $finalize:ident,
         rollup: $rollup:ident $(,)?
     }) => {
@@ -239,8 +238,6 @@ macro_rules! summary_type_functions {
         $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::summary::send::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $serialize(fcinfo) { unsafe { $crate::pg::summary::serialize::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $deserialize(fcinfo) { unsafe { $crate::pg::summary::deserialize::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $finalize(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $rollup(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
     };

@@ -19,8 +19,6 @@ summary_type_functions!(MrrHistory {
     receive: csm_mrr_history_recv,
     send: csm_mrr_history_send,
     combine: csm_mrr_history_combine,
-    serialize: csm_mrr_history_serialize,
-    deserialize: csm_mrr_history_deserialize,
     finalize: csm_mrr_history_final,
     rollup: csm_mrr_history_rollup,
 });
