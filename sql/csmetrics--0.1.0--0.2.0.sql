@@ -523,34 +523,27 @@ CREATE OPERATOR CLASS @extschema@.ttv_summary_ops DEFAULT FOR TYPE ttv_summary U
     FUNCTION 2 @extschema@.ttv_summary_hash_extended(ttv_summary, bigint);
 
 -- END GENERATED equality(ttv_summary)
-CREATE FUNCTION ttv_accum(internal, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION ttv_accum(ttv_summary, timestamptz, timestamptz) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_combine(internal, internal) RETURNS internal
+CREATE FUNCTION ttv_combine(ttv_summary, ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_ttv_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ttv_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_ttv_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ttv_finalize(internal) RETURNS ttv_summary
+CREATE FUNCTION ttv_finalize(ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_median_final(internal) RETURNS double precision
+CREATE FUNCTION ttv_median_final(ttv_summary) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_ttv_median_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_rollup_accum(internal, ttv_summary) RETURNS internal
+CREATE FUNCTION ttv_rollup_accum(ttv_summary, ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE time_to_value(signed_up_at timestamptz, value_at timestamptz) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_median_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE time_to_value_agg(signed_up_at timestamptz, value_at timestamptz) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(ttv_summary) (
-    SFUNC = ttv_rollup_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_rollup_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 
@@ -705,27 +698,21 @@ CREATE OPERATOR CLASS @extschema@.license_summary_ops DEFAULT FOR TYPE license_s
     FUNCTION 2 @extschema@.license_summary_hash_extended(license_summary, bigint);
 
 -- END GENERATED equality(license_summary)
-CREATE FUNCTION license_accum(internal, tstzrange, integer) RETURNS internal
+CREATE FUNCTION license_accum(license_summary, tstzrange, integer) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_combine(internal, internal) RETURNS internal
+CREATE FUNCTION license_combine(license_summary, license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_license_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION license_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_license_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION license_finalize(internal) RETURNS license_summary
+CREATE FUNCTION license_finalize(license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_rollup_accum(internal, license_summary) RETURNS internal
+CREATE FUNCTION license_rollup_accum(license_summary, license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE license_agg(valid tstzrange, seats integer) (
-    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(license_summary) (
-    SFUNC = license_rollup_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_rollup_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 
@@ -799,25 +786,22 @@ CREATE AGGREGATE customer_retention_rate(started timestamp, ended timestamp, per
     MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
     PARALLEL = SAFE
 );
-CREATE FUNCTION ttv_accum(internal, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION ttv_accum(ttv_summary, timestamp, timestamp) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_accum_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE time_to_value(signed_up_at timestamp, value_at timestamp) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_median_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE time_to_value_agg(signed_up_at timestamp, value_at timestamp) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 
 -- Seats stored as bigint (at most 2147483647 per licence, as for integer).
-CREATE FUNCTION license_accum(internal, tstzrange, bigint) RETURNS internal
+CREATE FUNCTION license_accum(license_summary, tstzrange, bigint) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
-    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 
@@ -1176,47 +1160,89 @@ CREATE OPERATOR CLASS @extschema@.mrr_history_ops DEFAULT FOR TYPE mrr_history U
 
 -- END GENERATED equality(mrr_history)
 
--- Aggregate support: the state is a Rust value behind internal (not strict: it starts NULL,
+-- mrr_state: the aggregate state of mrr_agg() and rollup(mrr_history), a history whose months
+-- may still hold credits (negative amounts) that only the final function nets. Kept as an
+-- expanded object while aggregating (src/pg/expanded.rs); this flat form is what parallel
+-- workers and Citus nodes exchange. Text form: {"type":"mrr_state","binary":"<hex>"}.
+CREATE TYPE mrr_state;
+
+CREATE FUNCTION mrr_state_in(cstring) RETURNS mrr_state
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_out(mrr_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_recv(internal) RETURNS mrr_state
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_send(mrr_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE mrr_state (
+    INPUT = mrr_state_in,
+    OUTPUT = mrr_state_out,
+    RECEIVE = mrr_state_recv,
+    SEND = mrr_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE mrr_state IS
+    'csmetrics: partial state of mrr_agg() (credits not yet netted); finish with mrr_history_final()';
+
+-- Equal states are equal bytes (the binary form is canonical).
+CREATE FUNCTION mrr_state_eq(mrr_state, mrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_ne(mrr_state, mrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_hash(mrr_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_hash_extended(mrr_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = mrr_state, RIGHTARG = mrr_state, FUNCTION = @extschema@.mrr_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = mrr_state, RIGHTARG = mrr_state, FUNCTION = @extschema@.mrr_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.mrr_state_ops DEFAULT FOR TYPE mrr_state USING hash AS
+    OPERATOR 1 @extschema@.= (mrr_state, mrr_state),
+    FUNCTION 1 @extschema@.mrr_state_hash(mrr_state),
+    FUNCTION 2 @extschema@.mrr_state_hash_extended(mrr_state, bigint);
+
+-- Aggregate support: the state is an mrr_state, updated in place (not strict: it starts NULL,
 -- and rows with a NULL customer, month or MRR are skipped).
-CREATE FUNCTION mrr_agg_accum(internal, bigint, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_rollup_accum(internal, mrr_history) RETURNS internal
+CREATE FUNCTION mrr_history_rollup_accum(mrr_state, mrr_history) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_history_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_combine(internal, internal) RETURNS internal
+CREATE FUNCTION mrr_history_combine(mrr_state, mrr_state) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_history_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_mrr_history_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_history_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_mrr_history_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_history_final(internal) RETURNS mrr_history
+CREATE FUNCTION mrr_history_final(mrr_state) RETURNS mrr_history
     AS 'MODULE_PATHNAME', 'csm_mrr_history_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- No moving mode: taking a row back out of a per-customer map is possible but a sliding
 -- window of histories is not a use case; rollup() over stored histories covers periods.
 CREATE AGGREGATE mrr_agg(customer bigint, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(mrr_history) (
-    SFUNC = mrr_history_rollup_accum, STYPE = internal, SSPACE = 100000,
+    SFUNC = mrr_history_rollup_accum, STYPE = mrr_state, SSPACE = 100000,
     FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 
 ---------------------------------------------------------------------------------------------
@@ -1257,110 +1283,95 @@ CREATE FUNCTION grr(history mrr_history, from_month date, to_month date) RETURNS
 -- every month whose last day it covers (month-end MRR; an unbounded end counts through the
 -- current month, hence STABLE). Same state and support functions as the date form.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE AGGREGATE mrr_agg(customer bigint, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 
 -- Stripe's plan interval: 'day', 'week', 'month' or 'year', times interval_count.
@@ -1550,78 +1561,68 @@ CREATE OPERATOR CLASS @extschema@.activity_summary_ops DEFAULT FOR TYPE activity
 -- END GENERATED equality(activity_summary)
 
 ---------------------------------------------------------------------------------------------
--- Aggregate support (state: a Rust value behind `internal`, see src/pg/summary.rs)
+-- Aggregate support (state: activity_summary, updated in place as an expanded object; see
+-- src/pg/expanded.rs)
 ---------------------------------------------------------------------------------------------
--- Transitions are not strict: the internal state starts NULL; NULL keys, times or zones skip
+-- Transitions are not strict: the state starts NULL; NULL keys, times or zones skip
 -- the row. The zone forms are IMMUTABLE like timezone(text, timestamptz); the others read the
 -- session's TimeZone, hence STABLE.
-CREATE FUNCTION activity_accum(internal, bigint, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, bigint, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_rollup_accum(internal, activity_summary) RETURNS internal
+CREATE FUNCTION activity_rollup_accum(activity_summary, activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_summary_combine(internal, internal) RETURNS internal
+CREATE FUNCTION activity_summary_combine(activity_summary, activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_summary_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_activity_summary_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION activity_summary_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_activity_summary_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION activity_summary_final(internal) RETURNS activity_summary
+CREATE FUNCTION activity_summary_final(activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- No moving mode: removing a key from a day needs to know whether another row of the frame
 -- still has it, which a set cannot tell.
 CREATE AGGREGATE activity_agg(key bigint, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key bigint, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 
 -- rollup(activity_summary): the union, day by day (daily summaries -> a month, shards -> all).
 CREATE AGGREGATE rollup(activity_summary) (
-    SFUNC = activity_rollup_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_rollup_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 
@@ -1670,52 +1671,46 @@ CREATE FUNCTION retention(activity activity_summary, grain text, periods integer
 -- the date written on it (with a zone, read in that zone as `at AT TIME ZONE zone`, whose day
 -- there is that same date; the zone is checked). IMMUTABLE: the session's TimeZone plays no part.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION activity_accum(internal, bigint, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, bigint, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE activity_agg(key bigint, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key bigint, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 

@@ -286,34 +286,27 @@ CREATE OPERATOR CLASS @extschema@.ttv_summary_ops DEFAULT FOR TYPE ttv_summary U
     FUNCTION 2 @extschema@.ttv_summary_hash_extended(ttv_summary, bigint);
 -- END GENERATED equality(ttv_summary)
 
-CREATE FUNCTION ttv_accum(internal, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION ttv_accum(ttv_summary, timestamptz, timestamptz) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_combine(internal, internal) RETURNS internal
+CREATE FUNCTION ttv_combine(ttv_summary, ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_ttv_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ttv_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_ttv_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION ttv_finalize(internal) RETURNS ttv_summary
+CREATE FUNCTION ttv_finalize(ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_median_final(internal) RETURNS double precision
+CREATE FUNCTION ttv_median_final(ttv_summary) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_ttv_median_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION ttv_rollup_accum(internal, ttv_summary) RETURNS internal
+CREATE FUNCTION ttv_rollup_accum(ttv_summary, ttv_summary) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE time_to_value(signed_up_at timestamptz, value_at timestamptz) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_median_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE time_to_value_agg(signed_up_at timestamptz, value_at timestamptz) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(ttv_summary) (
-    SFUNC = ttv_rollup_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_rollup_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 
@@ -468,27 +461,21 @@ CREATE OPERATOR CLASS @extschema@.license_summary_ops DEFAULT FOR TYPE license_s
     FUNCTION 2 @extschema@.license_summary_hash_extended(license_summary, bigint);
 -- END GENERATED equality(license_summary)
 
-CREATE FUNCTION license_accum(internal, tstzrange, integer) RETURNS internal
+CREATE FUNCTION license_accum(license_summary, tstzrange, integer) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_combine(internal, internal) RETURNS internal
+CREATE FUNCTION license_combine(license_summary, license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_license_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION license_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_license_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION license_finalize(internal) RETURNS license_summary
+CREATE FUNCTION license_finalize(license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION license_rollup_accum(internal, license_summary) RETURNS internal
+CREATE FUNCTION license_rollup_accum(license_summary, license_summary) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE AGGREGATE license_agg(valid tstzrange, seats integer) (
-    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(license_summary) (
-    SFUNC = license_rollup_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_rollup_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 
@@ -562,25 +549,22 @@ CREATE AGGREGATE customer_retention_rate(started timestamp, ended timestamp, per
     MSFUNC = retention_accum, MINVFUNC = retention_retract, MSTYPE = churn_state, MSSPACE = 56, MINITCOND = '{"version":1,"starting":0,"churned":0,"new":0,"ending":0,"rows_start":0,"rows_start_plus_new":0}', MFINALFUNC = retention_rate,
     PARALLEL = SAFE
 );
-CREATE FUNCTION ttv_accum(internal, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION ttv_accum(ttv_summary, timestamp, timestamp) RETURNS ttv_summary
     AS 'MODULE_PATHNAME', 'csm_ttv_accum_naive' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE time_to_value(signed_up_at timestamp, value_at timestamp) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_median_final, PARALLEL = SAFE
 );
 CREATE AGGREGATE time_to_value_agg(signed_up_at timestamp, value_at timestamp) (
-    SFUNC = ttv_accum, STYPE = internal, COMBINEFUNC = ttv_combine,
-    SERIALFUNC = ttv_serialize, DESERIALFUNC = ttv_deserialize,
+    SFUNC = ttv_accum, STYPE = ttv_summary, COMBINEFUNC = ttv_combine,
     FINALFUNC = ttv_finalize, PARALLEL = SAFE
 );
 
 -- Seats stored as bigint (at most 2147483647 per licence, as for integer).
-CREATE FUNCTION license_accum(internal, tstzrange, bigint) RETURNS internal
+CREATE FUNCTION license_accum(license_summary, tstzrange, bigint) RETURNS license_summary
     AS 'MODULE_PATHNAME', 'csm_license_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
-    SFUNC = license_accum, STYPE = internal, COMBINEFUNC = license_combine,
-    SERIALFUNC = license_serialize, DESERIALFUNC = license_deserialize,
+    SFUNC = license_accum, STYPE = license_summary, COMBINEFUNC = license_combine,
     FINALFUNC = license_finalize, PARALLEL = SAFE
 );
 

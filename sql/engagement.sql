@@ -54,77 +54,67 @@ CREATE OPERATOR CLASS @extschema@.activity_summary_ops DEFAULT FOR TYPE activity
 -- END GENERATED equality(activity_summary)
 
 ---------------------------------------------------------------------------------------------
--- Aggregate support (state: a Rust value behind `internal`, see src/pg/summary.rs)
+-- Aggregate support (state: activity_summary, updated in place as an expanded object; see
+-- src/pg/expanded.rs)
 ---------------------------------------------------------------------------------------------
--- Transitions are not strict: the internal state starts NULL; NULL keys, times or zones skip
+-- Transitions are not strict: the state starts NULL; NULL keys, times or zones skip
 -- the row. The zone forms are IMMUTABLE like timezone(text, timestamptz); the others read the
 -- session's TimeZone, hence STABLE.
-CREATE FUNCTION activity_accum(internal, bigint, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, bigint, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_int8' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_text' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamptz, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamptz, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamptz) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamptz) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_uuid' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION activity_rollup_accum(internal, activity_summary) RETURNS internal
+CREATE FUNCTION activity_rollup_accum(activity_summary, activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_summary_combine(internal, internal) RETURNS internal
+CREATE FUNCTION activity_summary_combine(activity_summary, activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_summary_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_activity_summary_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION activity_summary_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_activity_summary_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION activity_summary_final(internal) RETURNS activity_summary
+CREATE FUNCTION activity_summary_final(activity_summary) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_summary_finalize' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- No moving mode: removing a key from a day needs to know whether another row of the frame
 -- still has it, which a set cannot tell.
 CREATE AGGREGATE activity_agg(key bigint, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key bigint, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamptz, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamptz) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 -- rollup(activity_summary): the union, day by day (daily summaries -> a month, shards -> all).
 CREATE AGGREGATE rollup(activity_summary) (
-    SFUNC = activity_rollup_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_rollup_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 
@@ -173,52 +163,46 @@ CREATE FUNCTION retention(activity activity_summary, grain text, periods integer
 -- the date written on it (with a zone, read in that zone as `at AT TIME ZONE zone`, whose day
 -- there is that same date; the zone is checked). IMMUTABLE: the session's TimeZone plays no part.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION activity_accum(internal, bigint, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, bigint, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, bigint, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, text, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, text, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamp, text) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamp, text) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION activity_accum(internal, uuid, timestamp) RETURNS internal
+CREATE FUNCTION activity_accum(activity_summary, uuid, timestamp) RETURNS activity_summary
     AS 'MODULE_PATHNAME', 'csm_activity_accum_naive_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE activity_agg(key bigint, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key bigint, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key text, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamp, zone text) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 CREATE AGGREGATE activity_agg(key uuid, at timestamp) (
-    SFUNC = activity_accum, STYPE = internal, SSPACE = 65536,
-    COMBINEFUNC = activity_summary_combine, SERIALFUNC = activity_summary_serialize,
-    DESERIALFUNC = activity_summary_deserialize, FINALFUNC = activity_summary_final,
+    SFUNC = activity_accum, STYPE = activity_summary, SSPACE = 65536,
+    COMBINEFUNC = activity_summary_combine, FINALFUNC = activity_summary_final,
     PARALLEL = SAFE
 );
 -- Engagement reports over a caller's range, the people behind the counts, more cohorts

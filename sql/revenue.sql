@@ -122,47 +122,89 @@ CREATE OPERATOR CLASS @extschema@.mrr_history_ops DEFAULT FOR TYPE mrr_history U
     FUNCTION 2 @extschema@.mrr_history_hash_extended(mrr_history, bigint);
 -- END GENERATED equality(mrr_history)
 
--- Aggregate support: the state is a Rust value behind internal (not strict: it starts NULL,
+-- mrr_state: the aggregate state of mrr_agg() and rollup(mrr_history), a history whose months
+-- may still hold credits (negative amounts) that only the final function nets. Kept as an
+-- expanded object while aggregating (src/pg/expanded.rs); this flat form is what parallel
+-- workers and Citus nodes exchange. Text form: {"type":"mrr_state","binary":"<hex>"}.
+CREATE TYPE mrr_state;
+
+CREATE FUNCTION mrr_state_in(cstring) RETURNS mrr_state
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_out(mrr_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_recv(internal) RETURNS mrr_state
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_send(mrr_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_mrr_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE mrr_state (
+    INPUT = mrr_state_in,
+    OUTPUT = mrr_state_out,
+    RECEIVE = mrr_state_recv,
+    SEND = mrr_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE mrr_state IS
+    'csmetrics: partial state of mrr_agg() (credits not yet netted); finish with mrr_history_final()';
+
+-- Equal states are equal bytes (the binary form is canonical).
+CREATE FUNCTION mrr_state_eq(mrr_state, mrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_ne(mrr_state, mrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_hash(mrr_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mrr_state_hash_extended(mrr_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = mrr_state, RIGHTARG = mrr_state, FUNCTION = @extschema@.mrr_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = mrr_state, RIGHTARG = mrr_state, FUNCTION = @extschema@.mrr_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.mrr_state_ops DEFAULT FOR TYPE mrr_state USING hash AS
+    OPERATOR 1 @extschema@.= (mrr_state, mrr_state),
+    FUNCTION 1 @extschema@.mrr_state_hash(mrr_state),
+    FUNCTION 2 @extschema@.mrr_state_hash_extended(mrr_state, bigint);
+
+-- Aggregate support: the state is an mrr_state, updated in place (not strict: it starts NULL,
 -- and rows with a NULL customer, month or MRR are skipped).
-CREATE FUNCTION mrr_agg_accum(internal, bigint, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, date, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, date, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_rollup_accum(internal, mrr_history) RETURNS internal
+CREATE FUNCTION mrr_history_rollup_accum(mrr_state, mrr_history) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_history_rollup' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_combine(internal, internal) RETURNS internal
+CREATE FUNCTION mrr_history_combine(mrr_state, mrr_state) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_history_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_history_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_mrr_history_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_history_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_mrr_history_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION mrr_history_final(internal) RETURNS mrr_history
+CREATE FUNCTION mrr_history_final(mrr_state) RETURNS mrr_history
     AS 'MODULE_PATHNAME', 'csm_mrr_history_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- No moving mode: taking a row back out of a per-customer map is possible but a sliding
 -- window of histories is not a use case; rollup() over stored histories covers periods.
 CREATE AGGREGATE mrr_agg(customer bigint, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month date, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE rollup(mrr_history) (
-    SFUNC = mrr_history_rollup_accum, STYPE = internal, SSPACE = 100000,
+    SFUNC = mrr_history_rollup_accum, STYPE = mrr_state, SSPACE = 100000,
     FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 
 ---------------------------------------------------------------------------------------------
@@ -203,110 +245,95 @@ CREATE FUNCTION grr(history mrr_history, from_month date, to_month date) RETURNS
 -- every month whose last day it covers (month-end MRR; an unbounded end counts through the
 -- current month, hence STABLE). Same state and support functions as the date form.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamp, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, timestamp, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_ts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, timestamptz, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, timestamptz, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstz' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, daterange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, daterange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_daterange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, tsrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, tsrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tsrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, bigint, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, bigint, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_int8_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, text, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, text, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_text_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
-CREATE FUNCTION mrr_agg_accum(internal, uuid, tstzrange, numeric) RETURNS internal
+CREATE FUNCTION mrr_agg_accum(mrr_state, uuid, tstzrange, numeric) RETURNS mrr_state
     AS 'MODULE_PATHNAME', 'csm_mrr_agg_uuid_tstzrange' LANGUAGE C STABLE PARALLEL SAFE;
 CREATE AGGREGATE mrr_agg(customer bigint, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month timestamp, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, month timestamptz, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active daterange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active tsrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer bigint, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer text, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 CREATE AGGREGATE mrr_agg(customer uuid, active tstzrange, mrr numeric) (
-    SFUNC = mrr_agg_accum, STYPE = internal, SSPACE = 100000, FINALFUNC = mrr_history_final,
-    COMBINEFUNC = mrr_history_combine, SERIALFUNC = mrr_history_serialize,
-    DESERIALFUNC = mrr_history_deserialize, PARALLEL = SAFE
+    SFUNC = mrr_agg_accum, STYPE = mrr_state, SSPACE = 100000, FINALFUNC = mrr_history_final,
+    COMBINEFUNC = mrr_history_combine, PARALLEL = SAFE
 );
 -- Stripe's plan interval: 'day', 'week', 'month' or 'year', times interval_count.
 CREATE FUNCTION monthly_amount(amount numeric, interval_unit text, interval_count integer)

@@ -11,6 +11,7 @@ pub mod normal;
 pub mod revenue;
 pub mod scale;
 pub mod share;
+pub mod state_text;
 pub mod summary;
 pub mod survey;
 #[cfg(test)]

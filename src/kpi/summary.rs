@@ -74,6 +74,12 @@ pub trait Summary: Sized + Default + 'static {
         Ok(())
     }
 
+    /// Whether [`Summary::finish`] would change the value's representation: the final
+    /// function then finishes a copy, so that the aggregate's state is never changed by it.
+    fn needs_finish(&self) -> bool {
+        false
+    }
+
     /// The binary form of an aggregate state sent between parallel workers: the stored form,
     /// unless the type's partial states need more (see [`Summary::finish`]).
     fn to_state_binary(&self) -> Vec<u8> {

@@ -37,6 +37,21 @@ pub fn bad_text(type_name: &str, text: &str, why: String, hint: &str) -> Box<Kpi
     )
 }
 
+/// The error of a JSON text that names a key twice in one object (any escapes decoded), as a
+/// DETAIL sentence; `None` when no key repeats or the text is not JSON at all.
+pub fn duplicate_key(text: &str) -> Option<String> {
+    match serde_json::from_str::<NoDuplicateKeys>(text) {
+        Err(e) if e.to_string().contains("appears twice") => Some(
+            e.to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
 /// A JSON object read from a summary's text form.
 pub struct Object {
     map: Map<String, Value>,

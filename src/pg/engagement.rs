@@ -22,8 +22,6 @@ summary_type_functions!(Activity {
     receive: csm_activity_summary_recv,
     send: csm_activity_summary_send,
     combine: csm_activity_summary_combine,
-    serialize: csm_activity_summary_serialize,
-    deserialize: csm_activity_summary_deserialize,
     finalize: csm_activity_summary_finalize,
     rollup: csm_activity_summary_rollup,
 });

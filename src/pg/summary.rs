@@ -1,88 +1,38 @@
 //! Variable-size summaries in aggregates (sets, maps, bitmaps): the plumbing every such family
 //! shares, written once over [`Summary`].
 //!
-//! - While an aggregate runs, its state is a Rust value behind an `internal` pointer, created
-//!   on a group's first row in the aggregate's memory context and dropped when that context is
-//!   reset (end of the query, a restarted window frame, an error). Rows update it in place.
-//! - Between parallel workers the state travels as [`Summary::to_binary`] (serial/deserial
-//!   functions), and is merged by [`combine`].
-//! - What users store is the summary type: a varlena holding the same binary form (version
-//!   byte first), with text and binary I/O, `=` and hashing from `pg::datum`.
+//! - While an aggregate runs, its state is a Rust value inside a PostgreSQL expanded object
+//!   (`pg::expanded`), created on a group's first row in the aggregate's memory context and
+//!   dropped when that context is reset (end of the query, a restarted window frame, an
+//!   error). Rows update it in place.
+//! - The aggregate's state type is a real SQL type whose flat form is
+//!   [`Summary::to_state_binary`]: the summary type itself when that is its stored form, else a
+//!   `*_state` type (`pg::state_type`). PostgreSQL flattens the state when it leaves the
+//!   aggregate (parallel workers, Citus workers) and [`combine`] merges flat values back in.
+//!   Aggregates whose state type is still `internal` use the same objects through
+//!   [`serialize`] and [`deserialize`].
+//! - What users store is the summary type: a varlena holding the binary form (version byte
+//!   first), with text and binary I/O, `=` and hashing from `pg::datum`.
 //!
-//! Transition functions are declared non-strict (an `internal` state starts as NULL) and skip
-//! NULL inputs themselves with [`unchanged`].
+//! Transition functions are declared non-strict (the state starts as NULL) and skip NULL
+//! inputs themselves with [`unchanged`].
 
-use std::ffi::c_void;
-use std::mem::size_of;
-
-use pgrx::pg_sys::{self, Datum, FunctionCallInfo, MemoryContext};
+use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::datum;
 use super::fmgr::{arg, arg_is_null, raise, return_null, OrRaise};
 use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::summary::Summary;
 
-/// Moves `value` to the Rust heap and ties its lifetime to `context`: it is dropped when the
-/// context is reset or deleted, however the query ends.
-unsafe fn leak_into<T>(context: MemoryContext, value: T) -> *mut T {
-    unsafe extern "C-unwind" fn drop_boxed<T>(ptr: *mut c_void) {
-        drop(unsafe { Box::from_raw(ptr.cast::<T>()) });
-    }
-    unsafe {
-        let ptr = Box::into_raw(Box::new(value));
-        let callback =
-            pg_sys::MemoryContextAlloc(context, size_of::<pg_sys::MemoryContextCallback>())
-                .cast::<pg_sys::MemoryContextCallback>();
-        (*callback).func = Some(drop_boxed::<T>);
-        (*callback).arg = ptr.cast();
-        pg_sys::MemoryContextRegisterResetCallback(context, callback);
-        ptr
-    }
-}
+pub use super::expanded::{state_mut, state_ref, StateRef};
 
-/// The memory context of the aggregate (or window aggregate) calling us.
-unsafe fn aggregate_context<T: Summary>(fcinfo: FunctionCallInfo) -> MemoryContext {
-    let mut context: MemoryContext = std::ptr::null_mut();
-    if unsafe { pg_sys::AggCheckCallContext(fcinfo, &mut context) } == 0 {
-        raise(KpiError::new(
-            ErrorKind::InvalidParameter,
-            format!("{} state functions can only be called by an aggregate", T::TYPE_NAME),
-            "This function is a step of an aggregate and keeps its state in the aggregate's memory.",
-            "Call the aggregate instead.",
-        ));
-    }
-    context
-}
-
-/// The state in argument `n`, for a transition or combine function to update in place; on a
-/// group's first row (a NULL state) a new empty one in the aggregate's memory context.
+/// The datum a transition or combine function returns for a state from [`state_mut`].
+///
+/// # Safety
+/// `state` must come from [`state_mut`] of the same call.
 #[inline(always)]
-pub unsafe fn state_mut<'a, T: Summary>(fcinfo: FunctionCallInfo, n: usize) -> &'a mut T {
-    unsafe {
-        if !arg_is_null(fcinfo, n) {
-            return &mut *arg(fcinfo, n).cast_mut_ptr::<T>();
-        }
-        &mut *leak_into(aggregate_context::<T>(fcinfo), T::default())
-    }
-}
-
-/// The state in argument `n`, read only (final and accessor functions of one-step aggregates);
-/// `None` for a group that saw no row.
-#[inline]
-pub unsafe fn state_ref<'a, T: Summary>(fcinfo: FunctionCallInfo, n: usize) -> Option<&'a T> {
-    unsafe {
-        if arg_is_null(fcinfo, n) {
-            None
-        } else {
-            Some(&*arg(fcinfo, n).cast_mut_ptr::<T>())
-        }
-    }
-}
-
-/// The datum a transition function returns for `state`.
-#[inline]
-pub fn state_datum<T>(state: &mut T) -> Datum {
-    Datum::from(state as *mut T)
+pub unsafe fn state_datum<T: Summary>(state: &mut T) -> Datum {
+    unsafe { super::expanded::datum_of(state) }
 }
 
 /// A transition step that changes nothing (a row with a NULL input): the state as it came,
@@ -102,59 +52,68 @@ pub unsafe fn unchanged(fcinfo: FunctionCallInfo) -> Datum {
 /// context when the first is NULL, as the second may live in a shorter-lived context).
 pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        if arg_is_null(fcinfo, 1) {
+        let Some(other) = state_ref::<T>(fcinfo, 1) else {
             return unchanged(fcinfo);
-        }
-        let other = &mut *arg(fcinfo, 1).cast_mut_ptr::<T>();
-        other.settle();
+        };
         let state = state_mut::<T>(fcinfo, 0);
-        state.merge_checked(other).or_raise();
+        match other {
+            StateRef::Borrowed(other) => state.merge_checked(other).or_raise(),
+            StateRef::Owned(other) => state.merge_owned_checked(other).or_raise(),
+        }
         state_datum(state)
     }
 }
 
-/// Serial function: the state's binary form as a `bytea`.
+/// Serial function of the aggregates whose state type is still `internal`: the state's flat
+/// form as a `bytea`.
 pub unsafe fn serialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<T>();
-        state.settle();
+        let state = super::expanded::settled_ref::<T>(arg(fcinfo, 0));
         datum::new_varlena(&state.to_state_binary())
     }
 }
 
-/// Deserial function: a state read back from [`serialize`], in the current memory context.
+/// Deserial function of the aggregates whose state type is still `internal`: a state read
+/// back from [`serialize`], in the current memory context.
 pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let value = T::from_state_binary(datum::varlena_bytes(arg(fcinfo, 0))).or_raise();
-        Datum::from(leak_into(pg_sys::CurrentMemoryContext, value))
+        super::expanded::new_state(value)
     }
 }
 
 /// Final function of two-step aggregates: the summary, or NULL for a group that counted
 /// nothing. Its invariants are checked, so no aggregate hands out a value its type's input
-/// would reject. Settling the state changes no value, so a window aggregate may go on
-/// adding rows to it.
+/// would reject. The state keeps its value (a window aggregate may call this again and go on
+/// adding rows): only its representation is settled, and a state that needs finishing (MRR
+/// credits to net) is finished on a copy.
 pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
-        if !arg_is_null(fcinfo, 0) {
-            let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<T>();
-            state.settle();
-            state.finish().or_raise();
+        if arg_is_null(fcinfo, 0) {
+            return return_null(fcinfo);
         }
-        match state_ref::<T>(fcinfo, 0) {
-            Some(state) if !state.is_empty() => {
-                if let Err(why) = state.validate() {
-                    raise(KpiError::new(
-                        ErrorKind::OutOfRange,
-                        format!("{} is out of range", T::TYPE_NAME),
-                        why,
-                        "Aggregate smaller groups.",
-                    ));
-                }
-                new_datum(state)
-            }
-            _ => return_null(fcinfo),
+        let state = super::expanded::settled_ref::<T>(arg(fcinfo, 0));
+        let finished;
+        let state: &T = if state.needs_finish() {
+            let mut copy = T::from_state_binary(&state.to_state_binary()).or_raise();
+            copy.finish().or_raise();
+            finished = copy;
+            &finished
+        } else {
+            &state
+        };
+        if state.is_empty() {
+            return return_null(fcinfo);
         }
+        if let Err(why) = state.validate() {
+            raise(KpiError::new(
+                ErrorKind::OutOfRange,
+                format!("{} is out of range", T::TYPE_NAME),
+                why,
+                "Aggregate smaller groups.",
+            ));
+        }
+        new_datum(state)
     }
 }
 
@@ -260,8 +219,9 @@ pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 }
 
 /// Declares the fmgr functions every variable-size summary type needs: text and binary I/O,
-/// the aggregate's combine, serial and deserial functions, the two-step final function, and
-/// `rollup()`'s transition. Equality and hashing are shared by every type (`pg::datum`).
+/// the aggregate's combine, the two-step final function, and `rollup()`'s transition. The
+/// summary type is the aggregate's state type (or its `*_state` type, `pg::state_type`), so
+/// there are no serial/deserial functions. Equality and hashing are shared by every type (`pg::datum`).
 #[allow(unused_macros)] // until the first variable-size family uses it
 macro_rules! summary_type_functions {
     ($ty:ty {
@@ -270,8 +230,6 @@ macro_rules! summary_type_functions {
         receive: $receive:ident,
         send: $send:ident,
         combine: $combine:ident,
-        serialize: $serialize:ident,
-        deserialize: $deserialize:ident,
         finalize: $finalize:ident,
         rollup: $rollup:ident $(,)?
     }) => {
@@ -280,8 +238,6 @@ macro_rules! summary_type_functions {
         $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::summary::send::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $serialize(fcinfo) { unsafe { $crate::pg::summary::serialize::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $deserialize(fcinfo) { unsafe { $crate::pg::summary::deserialize::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $finalize(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $rollup(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
     };

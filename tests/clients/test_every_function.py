@@ -65,6 +65,11 @@ VALUES["license_summary"].append(
 VALUES["mrr_history"].append(
     "'{\"version\":1,\"customer_type\":\"text\",\"scale\":38,\"first_month\":\"-4712-01\","
     "\"last_month\":\"5874897-12\",\"customers\":[[\"\",{\"5874897-12\":\"1\"}]]}'")
+# A state type has no rollup(): its extreme is a state holding a credit not yet netted
+# (customer 1 at -2.0 in 2025-01), which only the final function refuses.
+VALUES["mrr_state"] = [f"({SAMPLES['mrr_state']})", "NULL",
+                       "'{\"type\":\"mrr_state\",\"binary\":"
+                       "\"81010100005eec00005eec010000000000000001010027\"}'"]
 VALUES["survey_summary"].append(
     "'{\"version\":1,\"counts\":[9223372036854775807,0,0,0,0,0,0,0,0,0,0]}'")
 

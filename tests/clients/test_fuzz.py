@@ -26,6 +26,10 @@ SAMPLES = {
                        "(tstzrange('2025-01-01', '2025-02-01'), 5), (tstzrange('2025-01-15', NULL), 3)) AS t(r, n)",
     "mrr_history": "SELECT mrr_agg(c, m, v) FROM (VALUES (1, date '2025-01-01', 10.50), "
                    "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
+    # The state of mrr_agg; a stored history's bytes are a valid state (one without credits).
+    "mrr_state": "SELECT ('{\"type\":\"mrr_state\",\"binary\":\"' || encode(mrr_history_send("
+                 "mrr_agg(c, m, v)), 'hex') || '\"}')::mrr_state FROM (VALUES (1, date '2025-01-01', 10.50), "
+                 "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
     "activity_summary": "SELECT activity_agg(k, at, 'UTC') FROM (VALUES (1::bigint, timestamptz "
                         "'2025-03-01 10:00+00'), (2, '2025-03-01 11:00+00'), (1, '2025-03-04 09:00+00')) AS t(k, at)",
 }

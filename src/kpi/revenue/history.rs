@@ -634,6 +634,10 @@ impl Summary for MrrHistory {
         super::signed::finish(self)
     }
 
+    fn needs_finish(&self) -> bool {
+        self.signed
+    }
+
     fn to_state_binary(&self) -> Vec<u8> {
         super::signed::to_state_binary(&self.settled())
     }

@@ -18,8 +18,6 @@ summary_type_functions!(Licenses {
     receive: csm_license_summary_recv,
     send: csm_license_summary_send,
     combine: csm_license_combine,
-    serialize: csm_license_serialize,
-    deserialize: csm_license_deserialize,
     finalize: csm_license_finalize,
     rollup: csm_license_rollup,
 });

@@ -13,8 +13,6 @@ summary_type_functions!(TimeToValue {
     receive: csm_ttv_summary_recv,
     send: csm_ttv_summary_send,
     combine: csm_ttv_combine,
-    serialize: csm_ttv_serialize,
-    deserialize: csm_ttv_deserialize,
     finalize: csm_ttv_finalize,
     rollup: csm_ttv_rollup,
 });

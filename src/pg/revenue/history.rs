@@ -19,10 +19,17 @@ summary_type_functions!(MrrHistory {
     receive: csm_mrr_history_recv,
     send: csm_mrr_history_send,
     combine: csm_mrr_history_combine,
-    serialize: csm_mrr_history_serialize,
-    deserialize: csm_mrr_history_deserialize,
     finalize: csm_mrr_history_final,
     rollup: csm_mrr_history_rollup,
+});
+
+// The aggregate state of the whole mrr_agg family: partial histories may hold credits not
+// yet netted, which no stored mrr_history may, so the state has a type of its own.
+crate::pg::state_type::state_type_functions!(MrrHistory as "mrr_state" {
+    input: csm_mrr_state_in,
+    output: csm_mrr_state_out,
+    receive: csm_mrr_state_recv,
+    send: csm_mrr_state_send,
 });
 
 /// A `date` argument as a month index; infinite dates have no month.

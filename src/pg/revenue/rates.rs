@@ -87,7 +87,7 @@ unsafe fn retention_fast(fcinfo: FunctionCallInfo, with_expansion: bool) -> Opti
         if arg_is_null(fcinfo, 1) {
             return Some(arg(fcinfo, 0));
         }
-        let state = &mut *arg(fcinfo, 0).cast_mut_ptr::<RetentionSums>();
+        let state = crate::pg::expanded::existing_mut::<RetentionSums>(fcinfo, 0)?;
         // A group at a larger scale reads its rows in full: not twice.
         if state.scale != TEN_THOUSANDTHS {
             return None;
