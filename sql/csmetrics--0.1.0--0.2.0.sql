@@ -1186,7 +1186,7 @@ CREATE TYPE mrr_state (
 COMMENT ON TYPE mrr_state IS
     'csmetrics: partial state of mrr_agg() (credits not yet netted); finish with mrr_history_final()';
 
--- Equal states are equal bytes (the binary form is canonical).
+-- BEGIN GENERATED equality(mrr_state): sql/templates/equality.sql via scripts/gen-sql.py
 CREATE FUNCTION mrr_state_eq(mrr_state, mrr_state) RETURNS boolean
     AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION mrr_state_ne(mrr_state, mrr_state) RETURNS boolean
@@ -1209,6 +1209,8 @@ CREATE OPERATOR CLASS @extschema@.mrr_state_ops DEFAULT FOR TYPE mrr_state USING
     OPERATOR 1 @extschema@.= (mrr_state, mrr_state),
     FUNCTION 1 @extschema@.mrr_state_hash(mrr_state),
     FUNCTION 2 @extschema@.mrr_state_hash_extended(mrr_state, bigint);
+
+-- END GENERATED equality(mrr_state)
 
 -- Aggregate support: the state is an mrr_state, updated in place (not strict: it starts NULL,
 -- and rows with a NULL customer, month or MRR are skipped).

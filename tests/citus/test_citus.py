@@ -128,6 +128,13 @@ QUERIES = {
 NOT_PUSHED_DOWN = {
     "repeat_purchase_rate", "nrr", "grr", "health_score",
     "active_ratio(bigint,boolean)", "active_ratio(text,boolean)", "active_ratio(uuid,boolean)",
+} | {
+    # customer_churn_rate(customer, ...) keeps each customer's spells in an internal state.
+    f"{name}({key},{','.join([t] * 4)}{extra})"
+    for name, extra in [("customer_churn_rate", ""), ("customer_churn_rate", ",text"),
+                        ("customer_retention_rate", "")]
+    for key in ["bigint", "text", "uuid"]
+    for t in ["date", "timestamp with time zone", "timestamp without time zone"]
 }
 PUSHED_DOWN = {
     "activity_agg", "mrr_agg", "license_agg", "time_to_value", "time_to_value_agg",
