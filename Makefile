@@ -73,7 +73,7 @@ install: setup
 	fi
 
 demo: install
-	@scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
 	@$(PSQL_DEMO) -d postgres -tA -c "SELECT 1 FROM pg_database WHERE datname = 'csmetrics_demo'" | grep -q 1 \
 	    || $(PG_BIN)/createdb -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres csmetrics_demo
 	@$(PSQL_DEMO) -d csmetrics_demo -v ON_ERROR_STOP=1 -f demo/setup.sql
@@ -84,7 +84,7 @@ demo: install
 	@echo "Stop it with: make demo-stop"
 
 demo-stop:
-	@scripts/cluster.sh stop $(DEMO_DIR)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(DEMO_DIR)
 
 test: test-rust test-regress test-clients
 	@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR)
@@ -120,7 +120,7 @@ test-bi: install
 SCALE    ?= 1
 FAMILIES ?= survey customer revenue health engagement
 bench: install
-	@scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(BENCH_DIR) $(BENCH_PORT)
 	@for f in $(FAMILIES); do \
 	    if [ $$f = survey ]; then \
 	        CSM_PGHOST=$(BENCH_DIR) CSM_PGPORT=$(BENCH_PORT) .venv/bin/python bench/bench.py --rows $(N) || exit 1; \
@@ -132,7 +132,7 @@ bench: install
 # pgbench, 8 clients for 60 s, over every KPI query in bench/load/ on the demo database: no
 # failed transaction, and the backends' memory flat (printed after 5 s and at the end).
 load: install
-	@scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
+	@PGBIN=$(PG_BIN) scripts/cluster.sh start $(DEMO_DIR) $(DEMO_PORT)
 	@$(PSQL_DEMO) -d postgres -tA -c "SELECT 1 FROM pg_database WHERE datname = 'csmetrics_demo'" | grep -q 1 \
 	    || $(PG_BIN)/createdb -h $(DEMO_DIR) -p $(DEMO_PORT) -U postgres csmetrics_demo
 	@$(PSQL_DEMO) -d csmetrics_demo -v ON_ERROR_STOP=1 -f demo/setup.sql
@@ -159,9 +159,9 @@ test-package: package
 	@echo "test-package: the package installs, creates and upgrades the extension"
 
 clean:
-	-@scripts/cluster.sh stop $(DEMO_DIR)
-	-@scripts/cluster.sh stop $(TEST_DIR)
-	-@scripts/cluster.sh stop $(BENCH_DIR)
+	-@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(DEMO_DIR)
+	-@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(TEST_DIR)
+	-@PGBIN=$(PG_BIN) scripts/cluster.sh stop $(BENCH_DIR)
 	rm -rf $(DEMO_DIR) $(TEST_DIR) $(TEST_DIR)-pgrx $(BENCH_DIR) $(INSTALLED)
 
 # PostgreSQL 16, 17 and 18, fetched by scripts/pg-versions.sh into /opt/csmetrics-pg/NN (15 is
