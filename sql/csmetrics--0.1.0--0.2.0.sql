@@ -420,57 +420,183 @@ CREATE AGGREGATE customer_retention_rate(started timestamptz, ended timestamptz,
 
 ---------------------------------------------------------------------------------------------
 -- active_ratio(customer, active): distinct customers with an active row over distinct
--- customers, exact, with a hash map per group (internal state; src/kpi/customer/active.rs).
--- No moving mode: a map of "any row active" has no exact inverse.
+-- customers, exact: a compressed bitmap (bigint) or hash map per group (src/kpi/customer/active.rs,
+-- active_ints.rs), kept as an expanded object while aggregating (src/pg/expanded.rs). Its state
+-- type per customer type (active_ratio_state_int8, _uuid, _text) is what parallel workers and
+-- Citus nodes exchange; text form {"type":"active_ratio_state_int8","binary":"<hex>"}.
+-- No moving mode: a map of "any row active" has no exact inverse. SSPACE = 8192 here, for
+-- repeat_purchase_rate and per-customer churn is what the planner assumed for these states when
+-- they were internal, so hash aggregation plans stay as they were.
 ---------------------------------------------------------------------------------------------
+CREATE TYPE active_ratio_state_int8;
+CREATE FUNCTION active_ratio_state_int8_in(cstring) RETURNS active_ratio_state_int8
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_int8_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_out(active_ratio_state_int8) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_int8_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_recv(internal) RETURNS active_ratio_state_int8
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_int8_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_send(active_ratio_state_int8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_int8_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE active_ratio_state_int8 (
+    INPUT = active_ratio_state_int8_in,
+    OUTPUT = active_ratio_state_int8_out,
+    RECEIVE = active_ratio_state_int8_recv,
+    SEND = active_ratio_state_int8_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE active_ratio_state_int8 IS
+    'csmetrics: partial state of active_ratio(customer bigint, active)';
+
+-- BEGIN GENERATED equality(active_ratio_state_int8): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION active_ratio_state_int8_eq(active_ratio_state_int8, active_ratio_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_ne(active_ratio_state_int8, active_ratio_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_hash(active_ratio_state_int8) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_int8_hash_extended(active_ratio_state_int8, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = active_ratio_state_int8, RIGHTARG = active_ratio_state_int8, FUNCTION = @extschema@.active_ratio_state_int8_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = active_ratio_state_int8, RIGHTARG = active_ratio_state_int8, FUNCTION = @extschema@.active_ratio_state_int8_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.active_ratio_state_int8_ops DEFAULT FOR TYPE active_ratio_state_int8 USING hash AS
+    OPERATOR 1 @extschema@.= (active_ratio_state_int8, active_ratio_state_int8),
+    FUNCTION 1 @extschema@.active_ratio_state_int8_hash(active_ratio_state_int8),
+    FUNCTION 2 @extschema@.active_ratio_state_int8_hash_extended(active_ratio_state_int8, bigint);
+
+-- END GENERATED equality(active_ratio_state_int8)
+CREATE TYPE active_ratio_state_uuid;
+CREATE FUNCTION active_ratio_state_uuid_in(cstring) RETURNS active_ratio_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_uuid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_out(active_ratio_state_uuid) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_uuid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_recv(internal) RETURNS active_ratio_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_uuid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_send(active_ratio_state_uuid) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_uuid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE active_ratio_state_uuid (
+    INPUT = active_ratio_state_uuid_in,
+    OUTPUT = active_ratio_state_uuid_out,
+    RECEIVE = active_ratio_state_uuid_recv,
+    SEND = active_ratio_state_uuid_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE active_ratio_state_uuid IS
+    'csmetrics: partial state of active_ratio(customer uuid, active)';
+
+-- BEGIN GENERATED equality(active_ratio_state_uuid): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION active_ratio_state_uuid_eq(active_ratio_state_uuid, active_ratio_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_ne(active_ratio_state_uuid, active_ratio_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_hash(active_ratio_state_uuid) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_uuid_hash_extended(active_ratio_state_uuid, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = active_ratio_state_uuid, RIGHTARG = active_ratio_state_uuid, FUNCTION = @extschema@.active_ratio_state_uuid_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = active_ratio_state_uuid, RIGHTARG = active_ratio_state_uuid, FUNCTION = @extschema@.active_ratio_state_uuid_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.active_ratio_state_uuid_ops DEFAULT FOR TYPE active_ratio_state_uuid USING hash AS
+    OPERATOR 1 @extschema@.= (active_ratio_state_uuid, active_ratio_state_uuid),
+    FUNCTION 1 @extschema@.active_ratio_state_uuid_hash(active_ratio_state_uuid),
+    FUNCTION 2 @extschema@.active_ratio_state_uuid_hash_extended(active_ratio_state_uuid, bigint);
+
+-- END GENERATED equality(active_ratio_state_uuid)
+CREATE TYPE active_ratio_state_text;
+CREATE FUNCTION active_ratio_state_text_in(cstring) RETURNS active_ratio_state_text
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_text_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_out(active_ratio_state_text) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_text_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_recv(internal) RETURNS active_ratio_state_text
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_text_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_send(active_ratio_state_text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_ratio_state_text_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE active_ratio_state_text (
+    INPUT = active_ratio_state_text_in,
+    OUTPUT = active_ratio_state_text_out,
+    RECEIVE = active_ratio_state_text_recv,
+    SEND = active_ratio_state_text_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE active_ratio_state_text IS
+    'csmetrics: partial state of active_ratio(customer text, active)';
+
+-- BEGIN GENERATED equality(active_ratio_state_text): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION active_ratio_state_text_eq(active_ratio_state_text, active_ratio_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_ne(active_ratio_state_text, active_ratio_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_hash(active_ratio_state_text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_ratio_state_text_hash_extended(active_ratio_state_text, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = active_ratio_state_text, RIGHTARG = active_ratio_state_text, FUNCTION = @extschema@.active_ratio_state_text_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = active_ratio_state_text, RIGHTARG = active_ratio_state_text, FUNCTION = @extschema@.active_ratio_state_text_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.active_ratio_state_text_ops DEFAULT FOR TYPE active_ratio_state_text USING hash AS
+    OPERATOR 1 @extschema@.= (active_ratio_state_text, active_ratio_state_text),
+    FUNCTION 1 @extschema@.active_ratio_state_text_hash(active_ratio_state_text),
+    FUNCTION 2 @extschema@.active_ratio_state_text_hash_extended(active_ratio_state_text, bigint);
+
+-- END GENERATED equality(active_ratio_state_text)
+
 -- bigint
-CREATE FUNCTION active_accum(internal, bigint, boolean) RETURNS internal
+CREATE FUNCTION active_accum(active_ratio_state_int8, bigint, boolean) RETURNS active_ratio_state_int8
     AS 'MODULE_PATHNAME', 'csm_active_accum_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_combine_int8(internal, internal) RETURNS internal
+CREATE FUNCTION active_combine_int8(active_ratio_state_int8, active_ratio_state_int8) RETURNS active_ratio_state_int8
     AS 'MODULE_PATHNAME', 'csm_active_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_serialize_int8(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_active_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_deserialize_int8(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_active_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_percent_int8(internal) RETURNS double precision
+CREATE FUNCTION active_percent_int8(active_ratio_state_int8) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_active_percent_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE active_ratio(customer bigint, active boolean) (
-    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_int8,
-    SERIALFUNC = active_serialize_int8, DESERIALFUNC = active_deserialize_int8,
+    SFUNC = active_accum, STYPE = active_ratio_state_int8, SSPACE = 8192, COMBINEFUNC = active_combine_int8,
     FINALFUNC = active_percent_int8, PARALLEL = SAFE
 );
 
 -- uuid
-CREATE FUNCTION active_accum(internal, uuid, boolean) RETURNS internal
+CREATE FUNCTION active_accum(active_ratio_state_uuid, uuid, boolean) RETURNS active_ratio_state_uuid
     AS 'MODULE_PATHNAME', 'csm_active_accum_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_combine_uuid(internal, internal) RETURNS internal
+CREATE FUNCTION active_combine_uuid(active_ratio_state_uuid, active_ratio_state_uuid) RETURNS active_ratio_state_uuid
     AS 'MODULE_PATHNAME', 'csm_active_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_serialize_uuid(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_active_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_deserialize_uuid(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_active_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_percent_uuid(internal) RETURNS double precision
+CREATE FUNCTION active_percent_uuid(active_ratio_state_uuid) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_active_percent_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE active_ratio(customer uuid, active boolean) (
-    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_uuid,
-    SERIALFUNC = active_serialize_uuid, DESERIALFUNC = active_deserialize_uuid,
+    SFUNC = active_accum, STYPE = active_ratio_state_uuid, SSPACE = 8192, COMBINEFUNC = active_combine_uuid,
     FINALFUNC = active_percent_uuid, PARALLEL = SAFE
 );
 
 -- text
-CREATE FUNCTION active_accum(internal, text, boolean) RETURNS internal
+CREATE FUNCTION active_accum(active_ratio_state_text, text, boolean) RETURNS active_ratio_state_text
     AS 'MODULE_PATHNAME', 'csm_active_accum_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_combine_text(internal, internal) RETURNS internal
+CREATE FUNCTION active_combine_text(active_ratio_state_text, active_ratio_state_text) RETURNS active_ratio_state_text
     AS 'MODULE_PATHNAME', 'csm_active_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION active_serialize_text(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_active_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_deserialize_text(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_active_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION active_percent_text(internal) RETURNS double precision
+CREATE FUNCTION active_percent_text(active_ratio_state_text) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_active_percent_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE active_ratio(customer text, active boolean) (
-    SFUNC = active_accum, STYPE = internal, COMBINEFUNC = active_combine_text,
-    SERIALFUNC = active_serialize_text, DESERIALFUNC = active_deserialize_text,
+    SFUNC = active_accum, STYPE = active_ratio_state_text, SSPACE = 8192, COMBINEFUNC = active_combine_text,
     FINALFUNC = active_percent_text, PARALLEL = SAFE
 );
 
@@ -560,93 +686,209 @@ CREATE FUNCTION reached_percent(ttv_summary) RETURNS double precision
 
 ---------------------------------------------------------------------------------------------
 -- repeat_purchase_rate(customer, order_id): customers with 2+ distinct orders over customers
--- with any order, exact (a hash map per group: the one order seen, or "several").
+-- with any order, exact (a hash map per group: the one order seen, or "several"). The state
+-- type is keyed by the customer's type (repeat_purchase_state_int8, _uuid, _text), an expanded
+-- object while aggregating, flat when it travels (parallel workers, Citus).
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION repeat_combine_int8(internal, internal) RETURNS internal
+CREATE TYPE repeat_purchase_state_int8;
+CREATE FUNCTION repeat_purchase_state_int8_in(cstring) RETURNS repeat_purchase_state_int8
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_int8_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_out(repeat_purchase_state_int8) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_int8_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_recv(internal) RETURNS repeat_purchase_state_int8
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_int8_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_send(repeat_purchase_state_int8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_int8_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE repeat_purchase_state_int8 (
+    INPUT = repeat_purchase_state_int8_in,
+    OUTPUT = repeat_purchase_state_int8_out,
+    RECEIVE = repeat_purchase_state_int8_recv,
+    SEND = repeat_purchase_state_int8_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE repeat_purchase_state_int8 IS
+    'csmetrics: partial state of repeat_purchase_rate(customer bigint, order_id)';
+
+-- BEGIN GENERATED equality(repeat_purchase_state_int8): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION repeat_purchase_state_int8_eq(repeat_purchase_state_int8, repeat_purchase_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_ne(repeat_purchase_state_int8, repeat_purchase_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_hash(repeat_purchase_state_int8) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_int8_hash_extended(repeat_purchase_state_int8, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = repeat_purchase_state_int8, RIGHTARG = repeat_purchase_state_int8, FUNCTION = @extschema@.repeat_purchase_state_int8_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = repeat_purchase_state_int8, RIGHTARG = repeat_purchase_state_int8, FUNCTION = @extschema@.repeat_purchase_state_int8_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.repeat_purchase_state_int8_ops DEFAULT FOR TYPE repeat_purchase_state_int8 USING hash AS
+    OPERATOR 1 @extschema@.= (repeat_purchase_state_int8, repeat_purchase_state_int8),
+    FUNCTION 1 @extschema@.repeat_purchase_state_int8_hash(repeat_purchase_state_int8),
+    FUNCTION 2 @extschema@.repeat_purchase_state_int8_hash_extended(repeat_purchase_state_int8, bigint);
+
+-- END GENERATED equality(repeat_purchase_state_int8)
+CREATE TYPE repeat_purchase_state_uuid;
+CREATE FUNCTION repeat_purchase_state_uuid_in(cstring) RETURNS repeat_purchase_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_uuid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_out(repeat_purchase_state_uuid) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_uuid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_recv(internal) RETURNS repeat_purchase_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_uuid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_send(repeat_purchase_state_uuid) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_uuid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE repeat_purchase_state_uuid (
+    INPUT = repeat_purchase_state_uuid_in,
+    OUTPUT = repeat_purchase_state_uuid_out,
+    RECEIVE = repeat_purchase_state_uuid_recv,
+    SEND = repeat_purchase_state_uuid_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE repeat_purchase_state_uuid IS
+    'csmetrics: partial state of repeat_purchase_rate(customer uuid, order_id)';
+
+-- BEGIN GENERATED equality(repeat_purchase_state_uuid): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION repeat_purchase_state_uuid_eq(repeat_purchase_state_uuid, repeat_purchase_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_ne(repeat_purchase_state_uuid, repeat_purchase_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_hash(repeat_purchase_state_uuid) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_uuid_hash_extended(repeat_purchase_state_uuid, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = repeat_purchase_state_uuid, RIGHTARG = repeat_purchase_state_uuid, FUNCTION = @extschema@.repeat_purchase_state_uuid_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = repeat_purchase_state_uuid, RIGHTARG = repeat_purchase_state_uuid, FUNCTION = @extschema@.repeat_purchase_state_uuid_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.repeat_purchase_state_uuid_ops DEFAULT FOR TYPE repeat_purchase_state_uuid USING hash AS
+    OPERATOR 1 @extschema@.= (repeat_purchase_state_uuid, repeat_purchase_state_uuid),
+    FUNCTION 1 @extschema@.repeat_purchase_state_uuid_hash(repeat_purchase_state_uuid),
+    FUNCTION 2 @extschema@.repeat_purchase_state_uuid_hash_extended(repeat_purchase_state_uuid, bigint);
+
+-- END GENERATED equality(repeat_purchase_state_uuid)
+CREATE TYPE repeat_purchase_state_text;
+CREATE FUNCTION repeat_purchase_state_text_in(cstring) RETURNS repeat_purchase_state_text
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_text_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_out(repeat_purchase_state_text) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_text_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_recv(internal) RETURNS repeat_purchase_state_text
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_text_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_send(repeat_purchase_state_text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_repeat_purchase_state_text_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE repeat_purchase_state_text (
+    INPUT = repeat_purchase_state_text_in,
+    OUTPUT = repeat_purchase_state_text_out,
+    RECEIVE = repeat_purchase_state_text_recv,
+    SEND = repeat_purchase_state_text_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE repeat_purchase_state_text IS
+    'csmetrics: partial state of repeat_purchase_rate(customer text, order_id)';
+
+-- BEGIN GENERATED equality(repeat_purchase_state_text): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION repeat_purchase_state_text_eq(repeat_purchase_state_text, repeat_purchase_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_ne(repeat_purchase_state_text, repeat_purchase_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_hash(repeat_purchase_state_text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION repeat_purchase_state_text_hash_extended(repeat_purchase_state_text, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = repeat_purchase_state_text, RIGHTARG = repeat_purchase_state_text, FUNCTION = @extschema@.repeat_purchase_state_text_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = repeat_purchase_state_text, RIGHTARG = repeat_purchase_state_text, FUNCTION = @extschema@.repeat_purchase_state_text_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.repeat_purchase_state_text_ops DEFAULT FOR TYPE repeat_purchase_state_text USING hash AS
+    OPERATOR 1 @extschema@.= (repeat_purchase_state_text, repeat_purchase_state_text),
+    FUNCTION 1 @extschema@.repeat_purchase_state_text_hash(repeat_purchase_state_text),
+    FUNCTION 2 @extschema@.repeat_purchase_state_text_hash_extended(repeat_purchase_state_text, bigint);
+
+-- END GENERATED equality(repeat_purchase_state_text)
+CREATE FUNCTION repeat_combine_int8(repeat_purchase_state_int8, repeat_purchase_state_int8) RETURNS repeat_purchase_state_int8
     AS 'MODULE_PATHNAME', 'csm_repeat_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_serialize_int8(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_deserialize_int8(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_percent_int8(internal) RETURNS double precision
+CREATE FUNCTION repeat_percent_int8(repeat_purchase_state_int8) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_repeat_percent_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_accum(internal, bigint, bigint) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_int8, bigint, bigint) RETURNS repeat_purchase_state_int8
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id bigint) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
-    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_int8, SSPACE = 8192, COMBINEFUNC = repeat_combine_int8,
     FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, bigint, uuid) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_int8, bigint, uuid) RETURNS repeat_purchase_state_int8
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id uuid) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
-    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_int8, SSPACE = 8192, COMBINEFUNC = repeat_combine_int8,
     FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, bigint, text) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_int8, bigint, text) RETURNS repeat_purchase_state_int8
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_int8_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer bigint, order_id text) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_int8,
-    SERIALFUNC = repeat_serialize_int8, DESERIALFUNC = repeat_deserialize_int8,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_int8, SSPACE = 8192, COMBINEFUNC = repeat_combine_int8,
     FINALFUNC = repeat_percent_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_combine_uuid(internal, internal) RETURNS internal
+CREATE FUNCTION repeat_combine_uuid(repeat_purchase_state_uuid, repeat_purchase_state_uuid) RETURNS repeat_purchase_state_uuid
     AS 'MODULE_PATHNAME', 'csm_repeat_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_serialize_uuid(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_deserialize_uuid(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_percent_uuid(internal) RETURNS double precision
+CREATE FUNCTION repeat_percent_uuid(repeat_purchase_state_uuid) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_repeat_percent_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_accum(internal, uuid, bigint) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_uuid, uuid, bigint) RETURNS repeat_purchase_state_uuid
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id bigint) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
-    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_uuid, SSPACE = 8192, COMBINEFUNC = repeat_combine_uuid,
     FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, uuid, uuid) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_uuid, uuid, uuid) RETURNS repeat_purchase_state_uuid
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id uuid) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
-    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_uuid, SSPACE = 8192, COMBINEFUNC = repeat_combine_uuid,
     FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, uuid, text) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_uuid, uuid, text) RETURNS repeat_purchase_state_uuid
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_uuid_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer uuid, order_id text) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_uuid,
-    SERIALFUNC = repeat_serialize_uuid, DESERIALFUNC = repeat_deserialize_uuid,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_uuid, SSPACE = 8192, COMBINEFUNC = repeat_combine_uuid,
     FINALFUNC = repeat_percent_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_combine_text(internal, internal) RETURNS internal
+CREATE FUNCTION repeat_combine_text(repeat_purchase_state_text, repeat_purchase_state_text) RETURNS repeat_purchase_state_text
     AS 'MODULE_PATHNAME', 'csm_repeat_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_serialize_text(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_repeat_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_deserialize_text(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_repeat_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION repeat_percent_text(internal) RETURNS double precision
+CREATE FUNCTION repeat_percent_text(repeat_purchase_state_text) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_repeat_percent_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION repeat_accum(internal, text, bigint) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_text, text, bigint) RETURNS repeat_purchase_state_text
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer text, order_id bigint) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
-    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_text, SSPACE = 8192, COMBINEFUNC = repeat_combine_text,
     FINALFUNC = repeat_percent_text, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, text, uuid) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_text, text, uuid) RETURNS repeat_purchase_state_text
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer text, order_id uuid) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
-    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_text, SSPACE = 8192, COMBINEFUNC = repeat_combine_text,
     FINALFUNC = repeat_percent_text, PARALLEL = SAFE
 );
-CREATE FUNCTION repeat_accum(internal, text, text) RETURNS internal
+CREATE FUNCTION repeat_accum(repeat_purchase_state_text, text, text) RETURNS repeat_purchase_state_text
     AS 'MODULE_PATHNAME', 'csm_repeat_accum_text_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE repeat_purchase_rate(customer text, order_id text) (
-    SFUNC = repeat_accum, STYPE = internal, COMBINEFUNC = repeat_combine_text,
-    SERIALFUNC = repeat_serialize_text, DESERIALFUNC = repeat_deserialize_text,
+    SFUNC = repeat_accum, STYPE = repeat_purchase_state_text, SSPACE = 8192, COMBINEFUNC = repeat_combine_text,
     FINALFUNC = repeat_percent_text, PARALLEL = SAFE
 );
 
@@ -809,226 +1051,323 @@ CREATE AGGREGATE license_agg(valid tstzrange, seats bigint) (
 -- customer_churn_rate(customer, started, ended, period_start, period_end [, denominator]) and
 -- customer_retention_rate(customer, ...): one row per subscription, counted per customer. A
 -- customer's subscriptions less than a day apart are one spell (a plan change, not a churn);
--- internal state of each customer's spells (src/kpi/customer/customer_churn.rs), parallel safe
+-- state of each customer's spells (src/kpi/customer/customer_churn.rs; state types
+-- customer_churn_state_int8, _uuid, _text by customer type, shared by both rates), parallel safe
 -- (combine merges spells exactly). Naive timestamps are compared as written: IMMUTABLE.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION customer_churn_combine_int8(internal, internal) RETURNS internal
+CREATE TYPE customer_churn_state_int8;
+CREATE FUNCTION customer_churn_state_int8_in(cstring) RETURNS customer_churn_state_int8
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_int8_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_out(customer_churn_state_int8) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_int8_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_recv(internal) RETURNS customer_churn_state_int8
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_int8_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_send(customer_churn_state_int8) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_int8_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE customer_churn_state_int8 (
+    INPUT = customer_churn_state_int8_in,
+    OUTPUT = customer_churn_state_int8_out,
+    RECEIVE = customer_churn_state_int8_recv,
+    SEND = customer_churn_state_int8_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE customer_churn_state_int8 IS
+    'csmetrics: partial state of customer_churn_rate(customer bigint, ...) and customer_retention_rate(customer bigint, ...)';
+
+-- BEGIN GENERATED equality(customer_churn_state_int8): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION customer_churn_state_int8_eq(customer_churn_state_int8, customer_churn_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_ne(customer_churn_state_int8, customer_churn_state_int8) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_hash(customer_churn_state_int8) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_int8_hash_extended(customer_churn_state_int8, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = customer_churn_state_int8, RIGHTARG = customer_churn_state_int8, FUNCTION = @extschema@.customer_churn_state_int8_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = customer_churn_state_int8, RIGHTARG = customer_churn_state_int8, FUNCTION = @extschema@.customer_churn_state_int8_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.customer_churn_state_int8_ops DEFAULT FOR TYPE customer_churn_state_int8 USING hash AS
+    OPERATOR 1 @extschema@.= (customer_churn_state_int8, customer_churn_state_int8),
+    FUNCTION 1 @extschema@.customer_churn_state_int8_hash(customer_churn_state_int8),
+    FUNCTION 2 @extschema@.customer_churn_state_int8_hash_extended(customer_churn_state_int8, bigint);
+
+-- END GENERATED equality(customer_churn_state_int8)
+CREATE TYPE customer_churn_state_uuid;
+CREATE FUNCTION customer_churn_state_uuid_in(cstring) RETURNS customer_churn_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_uuid_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_out(customer_churn_state_uuid) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_uuid_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_recv(internal) RETURNS customer_churn_state_uuid
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_uuid_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_send(customer_churn_state_uuid) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_uuid_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE customer_churn_state_uuid (
+    INPUT = customer_churn_state_uuid_in,
+    OUTPUT = customer_churn_state_uuid_out,
+    RECEIVE = customer_churn_state_uuid_recv,
+    SEND = customer_churn_state_uuid_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE customer_churn_state_uuid IS
+    'csmetrics: partial state of customer_churn_rate(customer uuid, ...) and customer_retention_rate(customer uuid, ...)';
+
+-- BEGIN GENERATED equality(customer_churn_state_uuid): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION customer_churn_state_uuid_eq(customer_churn_state_uuid, customer_churn_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_ne(customer_churn_state_uuid, customer_churn_state_uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_hash(customer_churn_state_uuid) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_uuid_hash_extended(customer_churn_state_uuid, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = customer_churn_state_uuid, RIGHTARG = customer_churn_state_uuid, FUNCTION = @extschema@.customer_churn_state_uuid_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = customer_churn_state_uuid, RIGHTARG = customer_churn_state_uuid, FUNCTION = @extschema@.customer_churn_state_uuid_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.customer_churn_state_uuid_ops DEFAULT FOR TYPE customer_churn_state_uuid USING hash AS
+    OPERATOR 1 @extschema@.= (customer_churn_state_uuid, customer_churn_state_uuid),
+    FUNCTION 1 @extschema@.customer_churn_state_uuid_hash(customer_churn_state_uuid),
+    FUNCTION 2 @extschema@.customer_churn_state_uuid_hash_extended(customer_churn_state_uuid, bigint);
+
+-- END GENERATED equality(customer_churn_state_uuid)
+CREATE TYPE customer_churn_state_text;
+CREATE FUNCTION customer_churn_state_text_in(cstring) RETURNS customer_churn_state_text
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_text_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_out(customer_churn_state_text) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_text_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_recv(internal) RETURNS customer_churn_state_text
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_text_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_send(customer_churn_state_text) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_customer_churn_state_text_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE customer_churn_state_text (
+    INPUT = customer_churn_state_text_in,
+    OUTPUT = customer_churn_state_text_out,
+    RECEIVE = customer_churn_state_text_recv,
+    SEND = customer_churn_state_text_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE customer_churn_state_text IS
+    'csmetrics: partial state of customer_churn_rate(customer text, ...) and customer_retention_rate(customer text, ...)';
+
+-- BEGIN GENERATED equality(customer_churn_state_text): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION customer_churn_state_text_eq(customer_churn_state_text, customer_churn_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_ne(customer_churn_state_text, customer_churn_state_text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_hash(customer_churn_state_text) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customer_churn_state_text_hash_extended(customer_churn_state_text, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = customer_churn_state_text, RIGHTARG = customer_churn_state_text, FUNCTION = @extschema@.customer_churn_state_text_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = customer_churn_state_text, RIGHTARG = customer_churn_state_text, FUNCTION = @extschema@.customer_churn_state_text_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.customer_churn_state_text_ops DEFAULT FOR TYPE customer_churn_state_text USING hash AS
+    OPERATOR 1 @extschema@.= (customer_churn_state_text, customer_churn_state_text),
+    FUNCTION 1 @extschema@.customer_churn_state_text_hash(customer_churn_state_text),
+    FUNCTION 2 @extschema@.customer_churn_state_text_hash_extended(customer_churn_state_text, bigint);
+
+-- END GENERATED equality(customer_churn_state_text)
+CREATE FUNCTION customer_churn_combine_int8(customer_churn_state_int8, customer_churn_state_int8) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_serialize_int8(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_deserialize_int8(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_int8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_final_int8(internal) RETURNS double precision
+CREATE FUNCTION customer_churn_final_int8(customer_churn_state_int8) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_churn_final_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_final_int8(internal) RETURNS double precision
+CREATE FUNCTION customer_retention_final_int8(customer_churn_state_int8) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_retention_final_int8' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, bigint, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, date, date, date, date) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, bigint, date, date, date, date, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, date, date, date, date, text) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, bigint, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_int8, bigint, date, date, date, date) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer bigint, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer bigint, started date, ended date, period_start date, period_end date, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer bigint, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_int8, bigint, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer bigint, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_int8, bigint, timestamp, timestamp, timestamp, timestamp, text) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_int8, bigint, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_int8
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_int8_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_churn_final_int8, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer bigint, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_int8,
-    SERIALFUNC = customer_churn_serialize_int8, DESERIALFUNC = customer_churn_deserialize_int8,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_int8, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_int8,
     FINALFUNC = customer_retention_final_int8, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_combine_uuid(internal, internal) RETURNS internal
+CREATE FUNCTION customer_churn_combine_uuid(customer_churn_state_uuid, customer_churn_state_uuid) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_serialize_uuid(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_deserialize_uuid(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_uuid' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_final_uuid(internal) RETURNS double precision
+CREATE FUNCTION customer_churn_final_uuid(customer_churn_state_uuid) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_churn_final_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_final_uuid(internal) RETURNS double precision
+CREATE FUNCTION customer_retention_final_uuid(customer_churn_state_uuid) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_retention_final_uuid' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, uuid, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, date, date, date, date) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, uuid, date, date, date, date, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, date, date, date, date, text) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, uuid, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_uuid, uuid, date, date, date, date) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer uuid, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer uuid, started date, ended date, period_start date, period_end date, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer uuid, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_uuid, uuid, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer uuid, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_uuid, uuid, timestamp, timestamp, timestamp, timestamp, text) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_uuid, uuid, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_uuid
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_uuid_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_churn_final_uuid, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer uuid, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_uuid,
-    SERIALFUNC = customer_churn_serialize_uuid, DESERIALFUNC = customer_churn_deserialize_uuid,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_uuid, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_uuid,
     FINALFUNC = customer_retention_final_uuid, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_combine_text(internal, internal) RETURNS internal
+CREATE FUNCTION customer_churn_combine_text(customer_churn_state_text, customer_churn_state_text) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_combine_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_serialize_text(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_serialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_deserialize_text(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_customer_churn_deserialize_text' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION customer_churn_final_text(internal) RETURNS double precision
+CREATE FUNCTION customer_churn_final_text(customer_churn_state_text) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_churn_final_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_final_text(internal) RETURNS double precision
+CREATE FUNCTION customer_retention_final_text(customer_churn_state_text) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_customer_retention_final_text' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, text, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, date, date, date, date) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, text, date, date, date, date, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, date, date, date, date, text) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, text, date, date, date, date) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_text, text, date, date, date, date) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_date' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer text, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer text, started date, ended date, period_start date, period_end date, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer text, started date, ended date, period_start date, period_end date) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, timestamptz, timestamptz, timestamptz, timestamptz, text) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_text, text, timestamptz, timestamptz, timestamptz, timestamptz) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_timestamptz' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer text, started timestamptz, ended timestamptz, period_start timestamptz, period_end timestamptz) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
 );
-CREATE FUNCTION customer_churn_accum(internal, text, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_churn_accum(internal, text, timestamp, timestamp, timestamp, timestamp, text) RETURNS internal
+CREATE FUNCTION customer_churn_accum(customer_churn_state_text, text, timestamp, timestamp, timestamp, timestamp, text) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_churn_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION customer_retention_accum(internal, text, timestamp, timestamp, timestamp, timestamp) RETURNS internal
+CREATE FUNCTION customer_retention_accum(customer_churn_state_text, text, timestamp, timestamp, timestamp, timestamp) RETURNS customer_churn_state_text
     AS 'MODULE_PATHNAME', 'csm_customer_retention_accum_text_timestamp' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE AGGREGATE customer_churn_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_churn_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp, denominator text) (
-    SFUNC = customer_churn_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_churn_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_churn_final_text, PARALLEL = SAFE
 );
 CREATE AGGREGATE customer_retention_rate(customer text, started timestamp, ended timestamp, period_start timestamp, period_end timestamp) (
-    SFUNC = customer_retention_accum, STYPE = internal, COMBINEFUNC = customer_churn_combine_text,
-    SERIALFUNC = customer_churn_serialize_text, DESERIALFUNC = customer_churn_deserialize_text,
+    SFUNC = customer_retention_accum, STYPE = customer_churn_state_text, SSPACE = 8192, COMBINEFUNC = customer_churn_combine_text,
     FINALFUNC = customer_retention_final_text, PARALLEL = SAFE
 );
 
@@ -1042,33 +1381,77 @@ CREATE AGGREGATE customer_retention_rate(customer text, started timestamp, ended
 ---------------------------------------------------------------------------------------------
 -- nrr(start, expansion, churn, contraction) and grr(start, churn, contraction)
 ---------------------------------------------------------------------------------------------
--- Not strict: the state is internal and starts NULL; a NULL start skips the row, a NULL
--- movement counts as 0 (these columns come from LEFT JOINs).
-CREATE FUNCTION nrr_accum(internal, numeric, numeric, numeric, numeric) RETURNS internal
+-- nrr_state: exact sums of the movement columns (src/kpi/revenue/retention.rs), shared by nrr()
+-- and grr(), kept as an expanded object while aggregating and flat when it travels (parallel
+-- workers, Citus). Text form {"type":"nrr_state","binary":"<hex>"}.
+CREATE TYPE nrr_state;
+CREATE FUNCTION nrr_state_in(cstring) RETURNS nrr_state
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_out(nrr_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_recv(internal) RETURNS nrr_state
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_send(nrr_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE nrr_state (
+    INPUT = nrr_state_in,
+    OUTPUT = nrr_state_out,
+    RECEIVE = nrr_state_recv,
+    SEND = nrr_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE nrr_state IS
+    'csmetrics: partial state of nrr() and grr() (exact sums of the movement columns)';
+
+-- BEGIN GENERATED equality(nrr_state): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION nrr_state_eq(nrr_state, nrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_ne(nrr_state, nrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_hash(nrr_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_hash_extended(nrr_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = nrr_state, RIGHTARG = nrr_state, FUNCTION = @extschema@.nrr_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = nrr_state, RIGHTARG = nrr_state, FUNCTION = @extschema@.nrr_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.nrr_state_ops DEFAULT FOR TYPE nrr_state USING hash AS
+    OPERATOR 1 @extschema@.= (nrr_state, nrr_state),
+    FUNCTION 1 @extschema@.nrr_state_hash(nrr_state),
+    FUNCTION 2 @extschema@.nrr_state_hash_extended(nrr_state, bigint);
+
+-- END GENERATED equality(nrr_state)
+
+-- Not strict: the state starts NULL; a NULL start skips the row, a NULL movement counts as 0
+-- (these columns come from LEFT JOINs).
+CREATE FUNCTION nrr_accum(nrr_state, numeric, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_nrr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION nrr_retract(internal, numeric, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION nrr_retract(nrr_state, numeric, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_nrr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_accum(internal, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION grr_accum(nrr_state, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_grr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_retract(internal, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION grr_retract(nrr_state, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_grr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_combine(internal, internal) RETURNS internal
+CREATE FUNCTION retention_combine(nrr_state, nrr_state) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_retention_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_retention_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION retention_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_retention_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION nrr_final(internal) RETURNS double precision
+CREATE FUNCTION nrr_final(nrr_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_nrr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_final(internal) RETURNS double precision
+CREATE FUNCTION grr_final(nrr_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_grr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- Moving mode: exact decimal sums have exact inverses, so a sliding frame is O(rows).
 CREATE AGGREGATE nrr(start numeric, expansion numeric, churn numeric, contraction numeric) (
-    SFUNC = nrr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = nrr_final,
-    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
-    DESERIALFUNC = retention_deserialize,
-    MSFUNC = nrr_accum, MINVFUNC = nrr_retract, MSTYPE = internal, MSSPACE = 96,
+    SFUNC = nrr_accum, STYPE = nrr_state, SSPACE = 96, FINALFUNC = nrr_final,
+    COMBINEFUNC = retention_combine,
+    MSFUNC = nrr_accum, MINVFUNC = nrr_retract, MSTYPE = nrr_state, MSSPACE = 96,
     MFINALFUNC = nrr_final,
     PARALLEL = SAFE
 );
@@ -1076,10 +1459,9 @@ COMMENT ON AGGREGATE nrr(numeric, numeric, numeric, numeric) IS
     'csmetrics: net revenue retention, 100 x (start + expansion - churn - contraction) / start';
 
 CREATE AGGREGATE grr(start numeric, churn numeric, contraction numeric) (
-    SFUNC = grr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = grr_final,
-    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
-    DESERIALFUNC = retention_deserialize,
-    MSFUNC = grr_accum, MINVFUNC = grr_retract, MSTYPE = internal, MSSPACE = 96,
+    SFUNC = grr_accum, STYPE = nrr_state, SSPACE = 96, FINALFUNC = grr_final,
+    COMBINEFUNC = retention_combine,
+    MSFUNC = grr_accum, MINVFUNC = grr_retract, MSTYPE = nrr_state, MSSPACE = 96,
     MFINALFUNC = grr_final,
     PARALLEL = SAFE
 );
@@ -1475,30 +1857,70 @@ CREATE FUNCTION health_band(score double precision, bands jsonb) RETURNS text
 
 ---------------------------------------------------------------------------------------------
 -- health_score(signal, amount, weights): the sum of weights[signal] x amount over event rows.
--- The state (internal) holds the parsed weights and an exact sum per signal; see
+-- The state (health_score_state) holds the parsed weights and an exact sum per signal; see
 -- src/kpi/health/state.rs. Transitions are not strict: they skip rows with a NULL input.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION health_accum(internal, text, double precision, jsonb) RETURNS internal
+CREATE TYPE health_score_state;
+CREATE FUNCTION health_score_state_in(cstring) RETURNS health_score_state
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_out(health_score_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_recv(internal) RETURNS health_score_state
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_send(health_score_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE health_score_state (
+    INPUT = health_score_state_in,
+    OUTPUT = health_score_state_out,
+    RECEIVE = health_score_state_recv,
+    SEND = health_score_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE health_score_state IS
+    'csmetrics: partial state of health_score(signal, amount, weights) (weights and exact sums per signal)';
+
+-- BEGIN GENERATED equality(health_score_state): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION health_score_state_eq(health_score_state, health_score_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_ne(health_score_state, health_score_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_hash(health_score_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_hash_extended(health_score_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = health_score_state, RIGHTARG = health_score_state, FUNCTION = @extschema@.health_score_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = health_score_state, RIGHTARG = health_score_state, FUNCTION = @extschema@.health_score_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.health_score_state_ops DEFAULT FOR TYPE health_score_state USING hash AS
+    OPERATOR 1 @extschema@.= (health_score_state, health_score_state),
+    FUNCTION 1 @extschema@.health_score_state_hash(health_score_state),
+    FUNCTION 2 @extschema@.health_score_state_hash_extended(health_score_state, bigint);
+
+-- END GENERATED equality(health_score_state)
+CREATE FUNCTION health_accum(health_score_state, text, double precision, jsonb) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_retract(internal, text, double precision, jsonb) RETURNS internal
+CREATE FUNCTION health_retract(health_score_state, text, double precision, jsonb) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_state_combine(internal, internal) RETURNS internal
+CREATE FUNCTION health_state_combine(health_score_state, health_score_state) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_state_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_health_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION health_state_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_health_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION health_state_score(internal) RETURNS double precision
+CREATE FUNCTION health_state_score(health_score_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_health_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- Moving mode: the per-signal sums are exact (not float sums), so taking a row back is an
 -- exact inverse and a sliding frame equals its recomputation.
 CREATE AGGREGATE health_score(signal text, amount double precision, weights jsonb) (
-    SFUNC = health_accum, STYPE = internal, SSPACE = 256,
+    SFUNC = health_accum, STYPE = health_score_state, SSPACE = 256,
     FINALFUNC = health_state_score,
     COMBINEFUNC = health_state_combine,
-    SERIALFUNC = health_state_serialize, DESERIALFUNC = health_state_deserialize,
-    MSFUNC = health_accum, MINVFUNC = health_retract, MSTYPE = internal, MSSPACE = 256,
+    MSFUNC = health_accum, MINVFUNC = health_retract, MSTYPE = health_score_state, MSSPACE = 256,
     MFINALFUNC = health_state_score,
     PARALLEL = SAFE
 );

@@ -41,30 +41,69 @@ CREATE FUNCTION health_band(score double precision, bands jsonb) RETURNS text
 
 ---------------------------------------------------------------------------------------------
 -- health_score(signal, amount, weights): the sum of weights[signal] x amount over event rows.
--- The state (internal) holds the parsed weights and an exact sum per signal; see
+-- The state (health_score_state) holds the parsed weights and an exact sum per signal; see
 -- src/kpi/health/state.rs. Transitions are not strict: they skip rows with a NULL input.
 ---------------------------------------------------------------------------------------------
-CREATE FUNCTION health_accum(internal, text, double precision, jsonb) RETURNS internal
+CREATE TYPE health_score_state;
+CREATE FUNCTION health_score_state_in(cstring) RETURNS health_score_state
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_out(health_score_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_recv(internal) RETURNS health_score_state
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_send(health_score_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_health_score_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE health_score_state (
+    INPUT = health_score_state_in,
+    OUTPUT = health_score_state_out,
+    RECEIVE = health_score_state_recv,
+    SEND = health_score_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE health_score_state IS
+    'csmetrics: partial state of health_score(signal, amount, weights) (weights and exact sums per signal)';
+-- BEGIN GENERATED equality(health_score_state): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION health_score_state_eq(health_score_state, health_score_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_ne(health_score_state, health_score_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_hash(health_score_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION health_score_state_hash_extended(health_score_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = health_score_state, RIGHTARG = health_score_state, FUNCTION = @extschema@.health_score_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = health_score_state, RIGHTARG = health_score_state, FUNCTION = @extschema@.health_score_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.health_score_state_ops DEFAULT FOR TYPE health_score_state USING hash AS
+    OPERATOR 1 @extschema@.= (health_score_state, health_score_state),
+    FUNCTION 1 @extschema@.health_score_state_hash(health_score_state),
+    FUNCTION 2 @extschema@.health_score_state_hash_extended(health_score_state, bigint);
+-- END GENERATED equality(health_score_state)
+
+CREATE FUNCTION health_accum(health_score_state, text, double precision, jsonb) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_retract(internal, text, double precision, jsonb) RETURNS internal
+CREATE FUNCTION health_retract(health_score_state, text, double precision, jsonb) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_state_combine(internal, internal) RETURNS internal
+CREATE FUNCTION health_state_combine(health_score_state, health_score_state) RETURNS health_score_state
     AS 'MODULE_PATHNAME', 'csm_health_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION health_state_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_health_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION health_state_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_health_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION health_state_score(internal) RETURNS double precision
+CREATE FUNCTION health_state_score(health_score_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_health_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- Moving mode: the per-signal sums are exact (not float sums), so taking a row back is an
 -- exact inverse and a sliding frame equals its recomputation.
 CREATE AGGREGATE health_score(signal text, amount double precision, weights jsonb) (
-    SFUNC = health_accum, STYPE = internal, SSPACE = 256,
+    SFUNC = health_accum, STYPE = health_score_state, SSPACE = 256,
     FINALFUNC = health_state_score,
     COMBINEFUNC = health_state_combine,
-    SERIALFUNC = health_state_serialize, DESERIALFUNC = health_state_deserialize,
-    MSFUNC = health_accum, MINVFUNC = health_retract, MSTYPE = internal, MSSPACE = 256,
+    MSFUNC = health_accum, MINVFUNC = health_retract, MSTYPE = health_score_state, MSSPACE = 256,
     MFINALFUNC = health_state_score,
     PARALLEL = SAFE
 );

@@ -5,33 +5,75 @@
 ---------------------------------------------------------------------------------------------
 -- nrr(start, expansion, churn, contraction) and grr(start, churn, contraction)
 ---------------------------------------------------------------------------------------------
--- Not strict: the state is internal and starts NULL; a NULL start skips the row, a NULL
--- movement counts as 0 (these columns come from LEFT JOINs).
-CREATE FUNCTION nrr_accum(internal, numeric, numeric, numeric, numeric) RETURNS internal
+-- nrr_state: exact sums of the movement columns (src/kpi/revenue/retention.rs), shared by nrr()
+-- and grr(), kept as an expanded object while aggregating and flat when it travels (parallel
+-- workers, Citus). Text form {"type":"nrr_state","binary":"<hex>"}.
+CREATE TYPE nrr_state;
+CREATE FUNCTION nrr_state_in(cstring) RETURNS nrr_state
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_out(nrr_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_recv(internal) RETURNS nrr_state
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_send(nrr_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_nrr_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE nrr_state (
+    INPUT = nrr_state_in,
+    OUTPUT = nrr_state_out,
+    RECEIVE = nrr_state_recv,
+    SEND = nrr_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE nrr_state IS
+    'csmetrics: partial state of nrr() and grr() (exact sums of the movement columns)';
+-- BEGIN GENERATED equality(nrr_state): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION nrr_state_eq(nrr_state, nrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_ne(nrr_state, nrr_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_hash(nrr_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nrr_state_hash_extended(nrr_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = nrr_state, RIGHTARG = nrr_state, FUNCTION = @extschema@.nrr_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = nrr_state, RIGHTARG = nrr_state, FUNCTION = @extschema@.nrr_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.nrr_state_ops DEFAULT FOR TYPE nrr_state USING hash AS
+    OPERATOR 1 @extschema@.= (nrr_state, nrr_state),
+    FUNCTION 1 @extschema@.nrr_state_hash(nrr_state),
+    FUNCTION 2 @extschema@.nrr_state_hash_extended(nrr_state, bigint);
+-- END GENERATED equality(nrr_state)
+
+-- Not strict: the state starts NULL; a NULL start skips the row, a NULL movement counts as 0
+-- (these columns come from LEFT JOINs).
+CREATE FUNCTION nrr_accum(nrr_state, numeric, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_nrr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION nrr_retract(internal, numeric, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION nrr_retract(nrr_state, numeric, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_nrr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_accum(internal, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION grr_accum(nrr_state, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_grr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_retract(internal, numeric, numeric, numeric) RETURNS internal
+CREATE FUNCTION grr_retract(nrr_state, numeric, numeric, numeric) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_grr_retract' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_combine(internal, internal) RETURNS internal
+CREATE FUNCTION retention_combine(nrr_state, nrr_state) RETURNS nrr_state
     AS 'MODULE_PATHNAME', 'csm_retention_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_serialize(internal) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'csm_retention_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION retention_deserialize(bytea, internal) RETURNS internal
-    AS 'MODULE_PATHNAME', 'csm_retention_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION nrr_final(internal) RETURNS double precision
+CREATE FUNCTION nrr_final(nrr_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_nrr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION grr_final(internal) RETURNS double precision
+CREATE FUNCTION grr_final(nrr_state) RETURNS double precision
     AS 'MODULE_PATHNAME', 'csm_grr_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 -- Moving mode: exact decimal sums have exact inverses, so a sliding frame is O(rows).
 CREATE AGGREGATE nrr(start numeric, expansion numeric, churn numeric, contraction numeric) (
-    SFUNC = nrr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = nrr_final,
-    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
-    DESERIALFUNC = retention_deserialize,
-    MSFUNC = nrr_accum, MINVFUNC = nrr_retract, MSTYPE = internal, MSSPACE = 96,
+    SFUNC = nrr_accum, STYPE = nrr_state, SSPACE = 96, FINALFUNC = nrr_final,
+    COMBINEFUNC = retention_combine,
+    MSFUNC = nrr_accum, MINVFUNC = nrr_retract, MSTYPE = nrr_state, MSSPACE = 96,
     MFINALFUNC = nrr_final,
     PARALLEL = SAFE
 );
@@ -39,10 +81,9 @@ COMMENT ON AGGREGATE nrr(numeric, numeric, numeric, numeric) IS
     'csmetrics: net revenue retention, 100 x (start + expansion - churn - contraction) / start';
 
 CREATE AGGREGATE grr(start numeric, churn numeric, contraction numeric) (
-    SFUNC = grr_accum, STYPE = internal, SSPACE = 96, FINALFUNC = grr_final,
-    COMBINEFUNC = retention_combine, SERIALFUNC = retention_serialize,
-    DESERIALFUNC = retention_deserialize,
-    MSFUNC = grr_accum, MINVFUNC = grr_retract, MSTYPE = internal, MSSPACE = 96,
+    SFUNC = grr_accum, STYPE = nrr_state, SSPACE = 96, FINALFUNC = grr_final,
+    COMBINEFUNC = retention_combine,
+    MSFUNC = grr_accum, MINVFUNC = grr_retract, MSTYPE = nrr_state, MSSPACE = 96,
     MFINALFUNC = grr_final,
     PARALLEL = SAFE
 );

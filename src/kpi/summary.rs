@@ -42,11 +42,17 @@ pub trait Summary: Sized + Default + 'static {
     /// Reads [`Summary::write_payload`]'s output; the error is a DETAIL sentence.
     fn read_payload(bytes: &[u8]) -> Result<Self, String>;
 
-    /// Text form, read back by [`Summary::from_text`] exactly.
-    fn to_text(&self) -> String;
+    /// Text form, read back by [`Summary::from_text`] exactly. By default the form of an
+    /// aggregate state type (`kpi::state_text`): the state's binary form in hex, named by
+    /// [`Summary::TYPE_NAME`].
+    fn to_text(&self) -> String {
+        super::state_text::to_text(Self::TYPE_NAME, &self.to_state_binary())
+    }
 
     /// Parses the text form; errors are [`ErrorKind::BadText`] and say what was expected.
-    fn from_text(text: &str) -> KpiResult<Self>;
+    fn from_text(text: &str) -> KpiResult<Self> {
+        super::state_text::from_text::<Self>(Self::TYPE_NAME, text)
+    }
 
     /// The invariants of a valid value beyond what parsing checks; the error is a DETAIL
     /// sentence. Checked on every value read back and on every value a merge produces.

@@ -8,7 +8,7 @@ use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use super::datum;
 use super::fmgr::OrRaise;
 use super::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, return_f64, return_i64};
-use super::summary::{state_datum, state_mut, summary_type_functions, unchanged};
+use super::summary::{state_datum, state_mut, state_type, unchanged};
 use crate::kpi::engagement::calendar::{from_civil, Grain};
 use crate::kpi::engagement::format::DaysView;
 use crate::kpi::engagement::{range, report};
@@ -16,14 +16,11 @@ use crate::kpi::engagement::{sortable, Activity, KeyKind};
 use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::summary::Summary;
 
-summary_type_functions!(Activity {
-    input: csm_activity_summary_in,
-    output: csm_activity_summary_out,
-    receive: csm_activity_summary_recv,
-    send: csm_activity_summary_send,
-    combine: csm_activity_summary_combine,
-    finalize: csm_activity_summary_finalize,
-    rollup: csm_activity_summary_rollup,
+state_type!(Activity {
+    summary_io: csm_activity_summary_in, csm_activity_summary_out, csm_activity_summary_recv, csm_activity_summary_send;
+    combine: csm_activity_summary_combine;
+    finalize: csm_activity_summary_finalize;
+    rollup: csm_activity_summary_rollup;
 });
 
 unsafe extern "C" {

@@ -12,9 +12,9 @@ use pgrx::varlena::{
 
 use super::datum::{new_varlena, server_bytes_to_utf8, to_server_bytes, varlena_bytes};
 use super::fmgr::OrRaise;
-use super::fmgr::{arg, arg_f64, arg_is_null, pg_function, raise, return_f64, return_null};
+use super::fmgr::{arg, arg_f64, arg_is_null, pg_function, raise, return_f64};
 use super::jsonb::{self, numeric_to_f64};
-use super::summary::{self, state_datum, state_mut, state_ref};
+use super::summary::{state_datum, state_mut, state_type};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::health::bands::Bands;
 use crate::kpi::health::state::HealthState;
@@ -431,23 +431,9 @@ pg_function!(fn csm_health_retract(fcinfo) {
     }
 });
 
-pg_function!(fn csm_health_combine(fcinfo) {
-    unsafe { summary::combine::<HealthState>(fcinfo) }
-});
-
-pg_function!(fn csm_health_serialize(fcinfo) {
-    unsafe { summary::serialize::<HealthState>(fcinfo) }
-});
-
-pg_function!(fn csm_health_deserialize(fcinfo) {
-    unsafe { summary::deserialize::<HealthState>(fcinfo) }
-});
-
-pg_function!(fn csm_health_final(fcinfo) {
-    unsafe {
-        match state_ref::<HealthState>(fcinfo, 0) {
-            Some(state) => return_f64(fcinfo, state.score().or_raise()),
-            None => return_null(fcinfo),
-        }
-    }
+state_type!(HealthState {
+    state_io("health_score_state"): csm_health_score_state_in, csm_health_score_state_out,
+        csm_health_score_state_recv, csm_health_score_state_send;
+    combine: csm_health_combine;
+    final_f64(|s: &HealthState| s.score()): csm_health_final;
 });

@@ -1,8 +1,9 @@
-//! SQL types of aggregate states whose flat form is not their summary's stored form
-//! (`mrr_state`: partial MRR histories may hold credits not yet netted). The aggregate keeps the
+//! SQL types of aggregate states that are not a stored summary (`mrr_state`: partial MRR
+//! histories may hold credits not yet netted; the states of `active_ratio`,
+//! `repeat_purchase_rate`, per-customer churn, `nrr`/`grr` and `health_score`). The aggregate keeps the
 //! state as an expanded object (`pg::expanded`); these are the type's I/O functions, for the
 //! flat form PostgreSQL and Citus ship: text (`kpi::state_text`) and binary (the state's
-//! binary form, version byte first), both checked on input.
+//! binary form, version byte first), both checked on input. `pg::summary::state_type!` declares them per type.
 
 use pgrx::pg_sys::{Datum, FunctionCallInfo};
 
@@ -41,19 +42,3 @@ pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::new_varlena(&datum_ref::<T>(arg(fcinfo, 0)).to_state_binary()) }
 }
-
-/// Declares a state type's I/O functions; the SQL declarations are in `sql/`.
-macro_rules! state_type_functions {
-    ($ty:ty as $name:literal {
-        input: $input:ident,
-        output: $output:ident,
-        receive: $receive:ident,
-        send: $send:ident $(,)?
-    }) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state_type::input::<$ty>(fcinfo, $name) } });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state_type::output::<$ty>(fcinfo, $name) } });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state_type::receive::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state_type::send::<$ty>(fcinfo) } });
-    };
-}
-pub(crate) use state_type_functions;

@@ -9,8 +9,8 @@
 //!   [`Summary::to_state_binary`]: the summary type itself when that is its stored form, else a
 //!   `*_state` type (`pg::state_type`). PostgreSQL flattens the state when it leaves the
 //!   aggregate (parallel workers, Citus workers) and [`combine`] merges flat values back in.
-//!   Aggregates whose state type is still `internal` use the same objects through
-//!   [`serialize`] and [`deserialize`].
+//!   Every variable-size state is wired this way, declared once per type with
+//!   [`state_type!`].
 //! - What users store is the summary type: a varlena holding the binary form (version byte
 //!   first), with text and binary I/O, `=` and hashing from `pg::datum`.
 //!
@@ -20,8 +20,8 @@
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::datum;
-use super::fmgr::{arg, arg_is_null, raise, return_null, OrRaise};
-use crate::kpi::error::{ErrorKind, KpiError};
+use super::fmgr::{arg, arg_is_null, raise, return_f64, return_null, OrRaise};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::summary::Summary;
 
 pub use super::expanded::{state_mut, state_ref, StateRef};
@@ -61,24 +61,6 @@ pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
             StateRef::Owned(other) => state.merge_owned_checked(other).or_raise(),
         }
         state_datum(state)
-    }
-}
-
-/// Serial function of the aggregates whose state type is still `internal`: the state's flat
-/// form as a `bytea`.
-pub unsafe fn serialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let state = super::expanded::settled_ref::<T>(arg(fcinfo, 0));
-        datum::new_varlena(&state.to_state_binary())
-    }
-}
-
-/// Deserial function of the aggregates whose state type is still `internal`: a state read
-/// back from [`serialize`], in the current memory context.
-pub unsafe fn deserialize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let value = T::from_state_binary(datum::varlena_bytes(arg(fcinfo, 0))).or_raise();
-        super::expanded::new_state(value)
     }
 }
 
@@ -218,29 +200,64 @@ pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { new_datum(&read::<T>(arg(fcinfo, 0))) }
 }
 
-/// Declares the fmgr functions every variable-size summary type needs: text and binary I/O,
-/// the aggregate's combine, the two-step final function, and `rollup()`'s transition. The
-/// summary type is the aggregate's state type (or its `*_state` type, `pg::state_type`), so
-/// there are no serial/deserial functions. Equality and hashing are shared by every type (`pg::datum`).
-#[allow(unused_macros)] // until the first variable-size family uses it
-macro_rules! summary_type_functions {
-    ($ty:ty {
-        input: $input:ident,
-        output: $output:ident,
-        receive: $receive:ident,
-        send: $send:ident,
-        combine: $combine:ident,
-        finalize: $finalize:ident,
-        rollup: $rollup:ident $(,)?
-    }) => {
+/// Final function of an aggregate that returns a number: `f` of the state, NULL for a group
+/// that counted nothing (a NULL state).
+#[inline]
+pub unsafe fn final_f64<T: Summary>(
+    fcinfo: FunctionCallInfo,
+    f: impl FnOnce(&T) -> KpiResult<Option<f64>>,
+) -> Datum {
+    unsafe {
+        let value = match state_ref::<T>(fcinfo, 0) {
+            Some(state) => f(&state).or_raise(),
+            None => None,
+        };
+        return_f64(fcinfo, value)
+    }
+}
+
+/// Declares the fmgr functions of one variable-size aggregate state type, once per type: the
+/// one way every such family wires its state. The SQL state type is a real type (so Citus can
+/// push the aggregate down and no serial/deserial functions are needed); each entry declares
+/// one group of functions:
+///
+/// - `summary_io: in, out, recv, send;` the type is the summary users store (its text form is
+///   [`Summary::to_text`]);
+/// - `state_io("name"): in, out, recv, send;` the type is a `*_state` type named `name`, whose
+///   text form is the state's binary form in hex (`kpi::state_text`, `pg::state_type`);
+/// - `combine: f;` the combine function;
+/// - `finalize: f;` the final function returning the summary ([`finalize`]);
+/// - `rollup: f;` the transition of `rollup(summary)`;
+/// - `final_f64(|state| ...): f;` a final function returning a number or NULL ([`final_f64`]).
+///
+/// Transitions stay with each family: they are where the families differ.
+macro_rules! state_type {
+    ($ty:ty { $($kind:ident $(($arg:expr))? : $($name:ident),+ ;)+ }) => {
+        $($crate::pg::summary::state_type!(@$kind ($ty) $(($arg))? $($name),+);)+
+    };
+    (@summary_io ($ty:ty) $input:ident, $output:ident, $receive:ident, $send:ident) => {
         $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::summary::input::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::summary::output::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) } });
         $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::summary::send::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $finalize(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $rollup(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
+    };
+    (@state_io ($ty:ty) ($type_name:expr) $input:ident, $output:ident, $receive:ident, $send:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state_type::input::<$ty>(fcinfo, $type_name) } });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state_type::output::<$ty>(fcinfo, $type_name) } });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state_type::receive::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state_type::send::<$ty>(fcinfo) } });
+    };
+    (@combine ($ty:ty) $name:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
+    };
+    (@finalize ($ty:ty) $name:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
+    };
+    (@rollup ($ty:ty) $name:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
+    };
+    (@final_f64 ($ty:ty) ($f:expr) $name:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::final_f64::<$ty>(fcinfo, $f) } });
     };
 }
-#[allow(unused_imports)]
-pub(crate) use summary_type_functions;
+pub(crate) use state_type;

@@ -128,3 +128,42 @@ def test_band_names_keep_their_characters_in_any_encoding(encoding, band):
             conn.execute("SELECT health_band(10, %s::text::jsonb)",
                          ('[{"band": "%s", "below": 40, "up_to": 50}, {"band": "ok"}]' % band,))
         assert band in caught.value.diag.message_primary + (caught.value.diag.message_detail or "")
+
+
+# The aggregate state types Citus ships between nodes: text is {"type":...,"binary":"<hex>"},
+# binary is the state's binary form (version byte first); both are checked in full.
+STATE_TYPES = ["active_ratio_state_int8", "active_ratio_state_uuid", "active_ratio_state_text",
+               "repeat_purchase_state_int8", "repeat_purchase_state_uuid",
+               "repeat_purchase_state_text", "customer_churn_state_int8",
+               "customer_churn_state_uuid", "customer_churn_state_text", "nrr_state",
+               "health_score_state", "mrr_state"]
+
+
+@pytest.mark.parametrize("state_type", STATE_TYPES)
+def test_state_type_input_errors(conn, state_type):
+    def text(literal):
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation) as caught:
+            conn.execute(f"SELECT %s::text::{state_type}", (literal,))
+        diag = caught.value.diag
+        assert diag.message_primary == f'invalid input syntax for type {state_type}: "{literal}"'
+        assert diag.message_hint == ("Write the value as its output function prints it: "
+                                     f'{{"type":"{state_type}","binary":"<hex digits>"}}.')
+        return diag.message_detail
+
+    # The shape, the hex digits, the version byte, a truncated or trailing payload.
+    assert text('{"type":"other_state","binary":"01"}').startswith("The value must start with")
+    assert "odd number of hex digits" in text(f'{{"type":"{state_type}","binary":"010"}}')
+    assert "not two lower-case hex digits" in text(f'{{"type":"{state_type}","binary":"01ZZ"}}')
+    assert "version" in text(f'{{"type":"{state_type}","binary":"7f"}}').lower()
+    assert text(f'{{"type":"{state_type}","binary":""}}')
+    assert text(f'{{"type":"{state_type}","binary":"01ffffffffffffffff"}}')
+    # Binary input (COPY binary, what Citus 14 ships): 22P03 with a DETAIL and a HINT.
+    conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS bad_{state_type} (s {state_type})")
+    for payload in [b"", b"\x7f", b"\x01\xff\xff\xff\xff\xff\xff\xff\xff\x00"]:
+        with pytest.raises(psycopg.errors.InvalidBinaryRepresentation) as caught:
+            with conn.cursor().copy(f"COPY bad_{state_type} (s) FROM STDIN (FORMAT binary)") as copy:
+                copy.write(b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+                           + struct.pack("!hi", 1, len(payload)) + payload + struct.pack("!h", -1))
+        diag = caught.value.diag
+        assert diag.message_primary.startswith("invalid binary")
+        assert diag.message_detail and diag.message_hint

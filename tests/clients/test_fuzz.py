@@ -30,6 +30,47 @@ SAMPLES = {
     "mrr_state": "SELECT ('{\"type\":\"mrr_state\",\"binary\":\"' || encode(mrr_history_send("
                  "mrr_agg(c, m, v)), 'hex') || '\"}')::mrr_state FROM (VALUES (1, date '2025-01-01', 10.50), "
                  "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
+    # The states of active_ratio, repeat_purchase_rate, per-customer churn, nrr/grr and
+    # health_score, as partial aggregates over a few rows print them.
+    "active_ratio_state_int8": "SELECT '{\"type\":\"active_ratio_state_int8\",\"binary\":\""
+        "0100000003000000000000000101000000000000000200000000000001117001" "\"}'::active_ratio_state_int8",
+    "active_ratio_state_uuid": "SELECT '{\"type\":\"active_ratio_state_uuid\",\"binary\":\""
+        "01000000020000000000000000000000000000000101a0eebc999c0b4ef8bb6d"
+        "6bb9bd380a1100" "\"}'::active_ratio_state_uuid",
+    "active_ratio_state_text": "SELECT '{\"type\":\"active_ratio_state_text\",\"binary\":\""
+        "0100000002000000056375735f3101000000056375735f3200" "\"}'::active_ratio_state_text",
+    "repeat_purchase_state_int8": "SELECT '{\"type\":\"repeat_purchase_state_int8\",\"binary\":\""
+        "0100000002000000000000000101000000000000000200000000080000000000"
+        "000014" "\"}'::repeat_purchase_state_int8",
+    "repeat_purchase_state_uuid": "SELECT '{\"type\":\"repeat_purchase_state_uuid\",\"binary\":\""
+        "01000000010000000000000000000000000000000101" "\"}'::repeat_purchase_state_uuid",
+    "repeat_purchase_state_text": "SELECT '{\"type\":\"repeat_purchase_state_text\",\"binary\":\""
+        "0100000002000000056375735f3100000000026f31000000056375735f320000"
+        "0000026f32" "\"}'::repeat_purchase_state_text",
+    "customer_churn_state_int8": "SELECT '{\"type\":\"customer_churn_state_int8\",\"binary\":\""
+        "0101000000000000000100000000000023ac0000000000002461010000000300"
+        "000000000000010000000100000000000022d600000000000023e70000000000"
+        "00000200000001000000000000223e7fffffffffffffff000000000000000300"
+        "00000100000000000023cb7fffffffffffffff" "\"}'::customer_churn_state_int8",
+    "customer_churn_state_uuid": "SELECT '{\"type\":\"customer_churn_state_uuid\",\"binary\":\""
+        "0101000000141dd760000002cd987ed480000002dbd1981b6000010000000200"
+        "000000000000000000000000000001000000010002bcc78cca40000002d23b5f"
+        "77a00000000000000000000000000000000002000000010002b0d5d4e940007f"
+        "ffffffffffffff" "\"}'::customer_churn_state_uuid",
+    "customer_churn_state_text": "SELECT '{\"type\":\"customer_churn_state_text\",\"binary\":\""
+        "0101000000000000000100000000000023ac0000000000002461020000000200"
+        "000001610000000100000000000022d600000000000023e70000000162000000"
+        "01000000000000223e7fffffffffffffff" "\"}'::customer_churn_state_text",
+    "nrr_state": "SELECT '{\"type\":\"nrr_state\",\"binary\":\""
+        "010400000000000000020000000000000000000000000016e360000000000000"
+        "00000000000000030d400000000000000000000000000000c350000000000000"
+        "00000000000000019a28" "\"}'::nrr_state",
+    "health_score_state": "SELECT '{\"type\":\"health_score_state\",\"binary\":\""
+        "010000002a77000000056c6f67696e000000072b000000000001000000067469"
+        "636b6574000000072d00000000000200000002000000056c6f67696e3ff00000"
+        "0000000000000000000000010000000000000003000000067469636b6574c000"
+        "000000000000ffffffff00000002000000008000000000000000000000010000"
+        "000000000002" "\"}'::health_score_state",
     "activity_summary": "SELECT activity_agg(k, at, 'UTC') FROM (VALUES (1::bigint, timestamptz "
                         "'2025-03-01 10:00+00'), (2, '2025-03-01 11:00+00'), (1, '2025-03-04 09:00+00')) AS t(k, at)",
 }

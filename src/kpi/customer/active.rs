@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
 
 /// A fast non-cryptographic hasher (FxHash's multiply-rotate). Keys come from the user's own
@@ -65,8 +65,11 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 /// A customer key: how it is written in the binary form (canonical: the map is written sorted
 /// by key).
 pub trait Key: Eq + Hash + Ord + Clone + 'static {
-    /// The name of the state in messages.
-    const STATE_NAME: &'static str;
+    /// The SQL names of the aggregate state types keyed by this type (`active_ratio`,
+    /// `repeat_purchase_rate`, `customer_churn_rate`/`customer_retention_rate`).
+    const ACTIVE_STATE: &'static str;
+    const REPEAT_STATE: &'static str;
+    const CHURN_STATE: &'static str;
     fn write(&self, out: &mut Vec<u8>);
     fn read(r: &mut Reader) -> Result<Self, String>;
     /// Bytes a key takes at least in the binary form (guards corrupt lengths).
@@ -74,7 +77,9 @@ pub trait Key: Eq + Hash + Ord + Clone + 'static {
 }
 
 impl Key for i64 {
-    const STATE_NAME: &'static str = "active_ratio state (bigint)";
+    const ACTIVE_STATE: &'static str = "active_ratio_state_int8";
+    const REPEAT_STATE: &'static str = "repeat_purchase_state_int8";
+    const CHURN_STATE: &'static str = "customer_churn_state_int8";
     const MIN_SIZE: usize = 8;
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_be_bytes());
@@ -85,7 +90,9 @@ impl Key for i64 {
 }
 
 impl Key for [u8; 16] {
-    const STATE_NAME: &'static str = "active_ratio state (uuid)";
+    const ACTIVE_STATE: &'static str = "active_ratio_state_uuid";
+    const REPEAT_STATE: &'static str = "repeat_purchase_state_uuid";
+    const CHURN_STATE: &'static str = "customer_churn_state_uuid";
     const MIN_SIZE: usize = 16;
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self);
@@ -98,7 +105,9 @@ impl Key for [u8; 16] {
 }
 
 impl Key for Box<[u8]> {
-    const STATE_NAME: &'static str = "active_ratio state (text)";
+    const ACTIVE_STATE: &'static str = "active_ratio_state_text";
+    const REPEAT_STATE: &'static str = "repeat_purchase_state_text";
+    const CHURN_STATE: &'static str = "customer_churn_state_text";
     const MIN_SIZE: usize = 4;
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&(self.len() as u32).to_be_bytes());
@@ -162,7 +171,7 @@ impl ActiveMap<Box<[u8]>> {
 }
 
 impl<K: Key> Summary for ActiveMap<K> {
-    const TYPE_NAME: &'static str = K::STATE_NAME;
+    const TYPE_NAME: &'static str = K::ACTIVE_STATE;
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
@@ -211,20 +220,6 @@ impl<K: Key> Summary for ActiveMap<K> {
         Ok(ActiveMap { seen })
     }
 
-    fn to_text(&self) -> String {
-        let (active, all) = self.counts();
-        format!("{{\"version\":1,\"customers\":{all},\"active\":{active}}}")
-    }
-
-    /// An internal state, never read from text (only its binary form crosses processes).
-    fn from_text(_: &str) -> KpiResult<Self> {
-        Err(KpiError::new(
-            ErrorKind::BadText,
-            format!("{} has no text input", K::STATE_NAME),
-            "The state of active_ratio is internal to the aggregate.",
-            "Aggregate the raw rows again.",
-        ))
-    }
 }
 
 #[cfg(test)]

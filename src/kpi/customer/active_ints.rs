@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use super::active::FxBuild;
-use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
 
 const WORDS: usize = 1024; // 65,536 bits
@@ -234,7 +234,7 @@ impl PartialEq for ActiveInts {
 }
 
 impl Summary for ActiveInts {
-    const TYPE_NAME: &'static str = "active_ratio state (bigint)";
+    const TYPE_NAME: &'static str = <i64 as super::active::Key>::ACTIVE_STATE;
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
@@ -287,20 +287,6 @@ impl Summary for ActiveInts {
         Ok(out)
     }
 
-    fn to_text(&self) -> String {
-        let (active, all) = self.counts();
-        format!("{{\"version\":1,\"customers\":{all},\"active\":{active}}}")
-    }
-
-    /// An internal state, never read from text (only its binary form crosses processes).
-    fn from_text(_: &str) -> KpiResult<Self> {
-        Err(KpiError::new(
-            ErrorKind::BadText,
-            "active_ratio state (bigint) has no text input",
-            "The state of active_ratio is internal to the aggregate.",
-            "Aggregate the raw rows again.",
-        ))
-    }
 }
 
 #[cfg(test)]

@@ -280,7 +280,6 @@ impl<K: CustomerKey> CustomerChurn<K> {
     }
 }
 
-const STATE_NAME: &str = "customer_churn_rate state";
 
 fn write_denominator(d: Denominator) -> u8 {
     match d {
@@ -290,7 +289,7 @@ fn write_denominator(d: Denominator) -> u8 {
 }
 
 impl<K: CustomerKey> Summary for CustomerChurn<K> {
-    const TYPE_NAME: &'static str = STATE_NAME;
+    const TYPE_NAME: &'static str = K::CHURN_STATE;
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
@@ -420,28 +419,6 @@ impl<K: CustomerKey> Summary for CustomerChurn<K> {
         }
         r.finish()?;
         Ok(CustomerChurn { setup, customers })
-    }
-
-    fn to_text(&self) -> String {
-        let c = self.counts();
-        format!(
-            "{{\"version\":1,\"customers\":{},\"starting\":{},\"churned\":{},\"new\":{},\"ending\":{}}}",
-            self.customers.len(),
-            c.starting,
-            c.churned,
-            c.new_customers,
-            c.ending
-        )
-    }
-
-    /// An internal state, never read from text (only its binary form crosses processes).
-    fn from_text(_: &str) -> KpiResult<Self> {
-        Err(KpiError::new(
-            ErrorKind::BadText,
-            format!("{STATE_NAME} has no text input"),
-            "The state of customer_churn_rate(customer, ...) is internal to the aggregate.",
-            "Aggregate the raw rows again.",
-        ))
     }
 
     /// Text customer keys, which a stored form would have to write in the database's

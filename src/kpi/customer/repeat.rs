@@ -7,7 +7,7 @@ use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::active::{FxBuild, Key};
-use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +69,7 @@ impl<K: Key, O: Key> RepeatMap<K, O> {
 }
 
 impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
-    const TYPE_NAME: &'static str = "repeat_purchase_rate state";
+    const TYPE_NAME: &'static str = K::REPEAT_STATE;
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
@@ -132,20 +132,6 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
         Ok(RepeatMap { customers })
     }
 
-    fn to_text(&self) -> String {
-        let (repeat, all) = self.counts();
-        format!("{{\"version\":1,\"customers\":{all},\"repeat\":{repeat}}}")
-    }
-
-    /// An internal state, never read from text (only its binary form crosses processes).
-    fn from_text(_: &str) -> KpiResult<Self> {
-        Err(KpiError::new(
-            ErrorKind::BadText,
-            "repeat_purchase_rate state has no text input",
-            "The state of repeat_purchase_rate is internal to the aggregate.",
-            "Aggregate the raw rows again.",
-        ))
-    }
 }
 
 #[cfg(test)]

@@ -148,7 +148,7 @@ impl HealthState {
 }
 
 impl Summary for HealthState {
-    const TYPE_NAME: &'static str = "health_score state";
+    const TYPE_NAME: &'static str = "health_score_state";
     const VERSION: u8 = 1;
 
     fn merge(&mut self, other: &Self) -> KpiResult<()> {
@@ -228,33 +228,6 @@ impl Summary for HealthState {
         Ok(())
     }
 
-    /// Never shown to users (the state is `internal`); hexadecimal of the binary form, so
-    /// that it reads back exactly.
-    fn to_text(&self) -> String {
-        self.to_binary()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    }
-
-    fn from_text(text: &str) -> KpiResult<Self> {
-        let bad = |why: &str| {
-            crate::kpi::text::bad_text(
-                Self::TYPE_NAME,
-                text,
-                why.to_string(),
-                "Write the value as its output function prints it.",
-            )
-        };
-        if text.len() % 2 != 0 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(bad("The text is not an even number of hexadecimal digits."));
-        }
-        let bytes: Vec<u8> = (0..text.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap_or(0))
-            .collect();
-        Self::from_binary(&bytes).map_err(|e| bad(&e.detail))
-    }
 }
 
 #[cfg(test)]

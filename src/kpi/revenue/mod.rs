@@ -8,6 +8,7 @@ pub mod months;
 pub mod movements;
 pub mod periods;
 pub mod range;
-pub mod rates;
+pub mod retention;
+pub mod scalar;
 pub mod signed;
 pub mod wire;

@@ -8,7 +8,7 @@
 
 use super::history::Months;
 use super::money::{derived_scale, too_large, Money};
-use super::rates::{percent, percent_of_sum, times_sum_over};
+use super::scalar::{percent, percent_of_sum, times_sum_over};
 use super::wire::{read_header, read_months, skip_key, Cursor};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 

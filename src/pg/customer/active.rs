@@ -1,16 +1,14 @@
-//! active_ratio(customer, active) for bigint, uuid and text keys: internal states (a compressed
-//! bitmap for bigint keys, hash maps for the others, `kpi::customer`) on the shared
-//! variable-size plumbing (`pg::summary`).
+//! active_ratio(customer, active) for bigint, uuid and text keys: a state type per key type
+//! (`active_ratio_state_int8`, `_uuid`, `_text`: a compressed bitmap for bigint keys, hash maps
+//! for the others, `kpi::customer`) on the shared variable-size plumbing (`pg::summary`).
 
 use pgrx::pg_sys::FunctionCallInfo;
 
 use crate::kpi::customer::active::ActiveMap;
 use crate::kpi::customer::active_ints::ActiveInts;
 use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64, OrRaise};
-use crate::pg::summary::{
-    combine, deserialize, serialize, state_datum, state_mut, state_ref, unchanged,
-};
+use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
+use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
 /// A NULL `active` is a customer with no user found (a LEFT JOIN): counted, as inactive.
 #[inline(always)]
@@ -53,24 +51,24 @@ pg_function!(fn csm_active_accum_text(fcinfo) {
     }
 });
 
-/// Declares the combine, serial, deserial and final functions of one key type's state.
-macro_rules! active_support {
-    ($state:ty: $combine:ident, $serialize:ident, $deserialize:ident, $percent:ident) => {
-        pg_function!(fn $combine(fcinfo) { unsafe { combine::<$state>(fcinfo) } });
-        pg_function!(fn $serialize(fcinfo) { unsafe { serialize::<$state>(fcinfo) } });
-        pg_function!(fn $deserialize(fcinfo) { unsafe { deserialize::<$state>(fcinfo) } });
-        pg_function!(fn $percent(fcinfo) {
-            unsafe {
-                let percent = state_ref::<$state>(fcinfo, 0).and_then(|s| s.percent());
-                return_f64(fcinfo, percent)
-            }
-        });
-    };
-}
-
-active_support!(ActiveInts: csm_active_combine_int8, csm_active_serialize_int8,
-    csm_active_deserialize_int8, csm_active_percent_int8);
-active_support!(ActiveMap<[u8; 16]>: csm_active_combine_uuid, csm_active_serialize_uuid,
-    csm_active_deserialize_uuid, csm_active_percent_uuid);
-active_support!(ActiveMap<Box<[u8]>>: csm_active_combine_text, csm_active_serialize_text,
-    csm_active_deserialize_text, csm_active_percent_text);
+state_type!(ActiveInts {
+    state_io("active_ratio_state_int8"): csm_active_ratio_state_int8_in,
+        csm_active_ratio_state_int8_out, csm_active_ratio_state_int8_recv,
+        csm_active_ratio_state_int8_send;
+    combine: csm_active_combine_int8;
+    final_f64(|s: &ActiveInts| Ok(s.percent())): csm_active_percent_int8;
+});
+state_type!(ActiveMap<[u8; 16]> {
+    state_io("active_ratio_state_uuid"): csm_active_ratio_state_uuid_in,
+        csm_active_ratio_state_uuid_out, csm_active_ratio_state_uuid_recv,
+        csm_active_ratio_state_uuid_send;
+    combine: csm_active_combine_uuid;
+    final_f64(|s: &ActiveMap<[u8; 16]>| Ok(s.percent())): csm_active_percent_uuid;
+});
+state_type!(ActiveMap<Box<[u8]>> {
+    state_io("active_ratio_state_text"): csm_active_ratio_state_text_in,
+        csm_active_ratio_state_text_out, csm_active_ratio_state_text_recv,
+        csm_active_ratio_state_text_send;
+    combine: csm_active_combine_text;
+    final_f64(|s: &ActiveMap<Box<[u8]>>| Ok(s.percent())): csm_active_percent_text;
+});

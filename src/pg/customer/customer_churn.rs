@@ -1,7 +1,8 @@
 //! customer_churn_rate(customer, started, ended, period_start, period_end [, denominator]) and
 //! customer_retention_rate(customer, ...) for bigint, uuid and text customers over date,
-//! timestamptz and timestamp: internal states (each customer's spells,
-//! `kpi::customer::customer_churn`) on the shared variable-size plumbing (`pg::summary`).
+//! timestamptz and timestamp: a state type per key type (`customer_churn_state_int8`, `_uuid`,
+//! `_text`: each customer's spells, `kpi::customer::customer_churn`) on the shared
+//! variable-size plumbing (`pg::summary`).
 //! Naive timestamps are compared as written, never shifted through the session's TimeZone.
 
 use pgrx::pg_sys::{Datum, FunctionCallInfo};
@@ -12,11 +13,9 @@ use crate::kpi::customer::customer_churn::{
     check_subscription, CustomerChurn, CustomerKey, Setup, DAY_USEC,
 };
 use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64, OrRaise};
+use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
 use crate::pg::naive::timestamp_text;
-use crate::pg::summary::{
-    combine, deserialize, serialize, state_datum, state_mut, state_ref, unchanged,
-};
+use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
 #[derive(Clone, Copy)]
 enum Time {
@@ -198,36 +197,27 @@ transitions!(accum_text:
     csm_customer_retention_accum_text_timestamp = Time::Timestamp, RETENTION;
 );
 
-/// Declares the combine, serial, deserial and two final functions of one key type's state.
-macro_rules! support {
-    ($state:ty: $combine:ident, $serialize:ident, $deserialize:ident, $churn:ident, $retention:ident) => {
-        pg_function!(fn $combine(fcinfo) { unsafe { combine::<$state>(fcinfo) } });
-        pg_function!(fn $serialize(fcinfo) { unsafe { serialize::<$state>(fcinfo) } });
-        pg_function!(fn $deserialize(fcinfo) { unsafe { deserialize::<$state>(fcinfo) } });
-        pg_function!(fn $churn(fcinfo) {
-            unsafe {
-                let rate = match state_ref::<$state>(fcinfo, 0) {
-                    Some(s) => s.churn_rate().or_raise(),
-                    None => None,
-                };
-                return_f64(fcinfo, rate)
-            }
-        });
-        pg_function!(fn $retention(fcinfo) {
-            unsafe {
-                let rate = state_ref::<$state>(fcinfo, 0).and_then(|s| s.retention_rate());
-                return_f64(fcinfo, rate)
-            }
-        });
-    };
-}
-
-support!(CustomerChurn<i64>: csm_customer_churn_combine_int8, csm_customer_churn_serialize_int8,
-    csm_customer_churn_deserialize_int8, csm_customer_churn_final_int8,
-    csm_customer_retention_final_int8);
-support!(CustomerChurn<[u8; 16]>: csm_customer_churn_combine_uuid,
-    csm_customer_churn_serialize_uuid, csm_customer_churn_deserialize_uuid,
-    csm_customer_churn_final_uuid, csm_customer_retention_final_uuid);
-support!(CustomerChurn<Box<[u8]>>: csm_customer_churn_combine_text,
-    csm_customer_churn_serialize_text, csm_customer_churn_deserialize_text,
-    csm_customer_churn_final_text, csm_customer_retention_final_text);
+state_type!(CustomerChurn<i64> {
+    state_io("customer_churn_state_int8"): csm_customer_churn_state_int8_in, csm_customer_churn_state_int8_out,
+        csm_customer_churn_state_int8_recv, csm_customer_churn_state_int8_send;
+    combine: csm_customer_churn_combine_int8;
+    final_f64(|s: &CustomerChurn<i64>| s.churn_rate()): csm_customer_churn_final_int8;
+    final_f64(|s: &CustomerChurn<i64>| Ok(s.retention_rate())):
+        csm_customer_retention_final_int8;
+});
+state_type!(CustomerChurn<[u8; 16]> {
+    state_io("customer_churn_state_uuid"): csm_customer_churn_state_uuid_in, csm_customer_churn_state_uuid_out,
+        csm_customer_churn_state_uuid_recv, csm_customer_churn_state_uuid_send;
+    combine: csm_customer_churn_combine_uuid;
+    final_f64(|s: &CustomerChurn<[u8; 16]>| s.churn_rate()): csm_customer_churn_final_uuid;
+    final_f64(|s: &CustomerChurn<[u8; 16]>| Ok(s.retention_rate())):
+        csm_customer_retention_final_uuid;
+});
+state_type!(CustomerChurn<Box<[u8]>> {
+    state_io("customer_churn_state_text"): csm_customer_churn_state_text_in, csm_customer_churn_state_text_out,
+        csm_customer_churn_state_text_recv, csm_customer_churn_state_text_send;
+    combine: csm_customer_churn_combine_text;
+    final_f64(|s: &CustomerChurn<Box<[u8]>>| s.churn_rate()): csm_customer_churn_final_text;
+    final_f64(|s: &CustomerChurn<Box<[u8]>>| Ok(s.retention_rate())):
+        csm_customer_retention_final_text;
+});

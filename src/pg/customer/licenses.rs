@@ -10,16 +10,13 @@ use crate::kpi::summary::Summary;
 use crate::pg::datum::varlena_bytes;
 use crate::pg::fmgr::OrRaise;
 use crate::pg::fmgr::{arg, arg_is_null, pg_function, raise, return_f64, return_i64, return_null};
-use crate::pg::summary::{state_datum, state_mut, summary_type_functions, unchanged};
+use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
-summary_type_functions!(Licenses {
-    input: csm_license_summary_in,
-    output: csm_license_summary_out,
-    receive: csm_license_summary_recv,
-    send: csm_license_summary_send,
-    combine: csm_license_combine,
-    finalize: csm_license_finalize,
-    rollup: csm_license_rollup,
+state_type!(Licenses {
+    summary_io: csm_license_summary_in, csm_license_summary_out, csm_license_summary_recv, csm_license_summary_send;
+    combine: csm_license_combine;
+    finalize: csm_license_finalize;
+    rollup: csm_license_rollup;
 });
 
 fn bound(b: &RangeBound<TimestampWithTimeZone>) -> Bound {

@@ -1,15 +1,13 @@
 //! repeat_purchase_rate(customer, order_id) for bigint, uuid and text customers and orders.
-//! The state is keyed by the customer's type; an order is kept as its bytes (bigint as 8
+//! The state is keyed by the customer's type (`repeat_purchase_state_int8`, `_uuid`, `_text`); an order is kept as its bytes (bigint as 8
 //! big-endian bytes, uuid as 16, text as is), which tells distinct orders of one type apart.
 
 use pgrx::pg_sys::Datum;
 
 use crate::kpi::customer::repeat::RepeatMap;
 use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_f64, OrRaise};
-use crate::pg::summary::{
-    combine, deserialize, serialize, state_datum, state_mut, state_ref, unchanged,
-};
+use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
+use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
 type Order = Box<[u8]>;
 
@@ -58,24 +56,21 @@ repeat_accum!(csm_repeat_accum_text_int8: Box<[u8]> = text_key, int8_order);
 repeat_accum!(csm_repeat_accum_text_uuid: Box<[u8]> = text_key, uuid_order);
 repeat_accum!(csm_repeat_accum_text_text: Box<[u8]> = text_key, text_key);
 
-/// Declares the combine, serial, deserial and final functions of one customer type's state.
-macro_rules! repeat_support {
-    ($key:ty: $combine:ident, $serialize:ident, $deserialize:ident, $percent:ident) => {
-        pg_function!(fn $combine(fcinfo) { unsafe { combine::<RepeatMap<$key, Order>>(fcinfo) } });
-        pg_function!(fn $serialize(fcinfo) { unsafe { serialize::<RepeatMap<$key, Order>>(fcinfo) } });
-        pg_function!(fn $deserialize(fcinfo) { unsafe { deserialize::<RepeatMap<$key, Order>>(fcinfo) } });
-        pg_function!(fn $percent(fcinfo) {
-            unsafe {
-                let percent = state_ref::<RepeatMap<$key, Order>>(fcinfo, 0).and_then(|s| s.percent());
-                return_f64(fcinfo, percent)
-            }
-        });
-    };
-}
-
-repeat_support!(i64: csm_repeat_combine_int8, csm_repeat_serialize_int8,
-    csm_repeat_deserialize_int8, csm_repeat_percent_int8);
-repeat_support!([u8; 16]: csm_repeat_combine_uuid, csm_repeat_serialize_uuid,
-    csm_repeat_deserialize_uuid, csm_repeat_percent_uuid);
-repeat_support!(Box<[u8]>: csm_repeat_combine_text, csm_repeat_serialize_text,
-    csm_repeat_deserialize_text, csm_repeat_percent_text);
+state_type!(RepeatMap<i64, Order> {
+    state_io("repeat_purchase_state_int8"): csm_repeat_purchase_state_int8_in, csm_repeat_purchase_state_int8_out,
+        csm_repeat_purchase_state_int8_recv, csm_repeat_purchase_state_int8_send;
+    combine: csm_repeat_combine_int8;
+    final_f64(|s: &RepeatMap<i64, Order>| Ok(s.percent())): csm_repeat_percent_int8;
+});
+state_type!(RepeatMap<[u8; 16], Order> {
+    state_io("repeat_purchase_state_uuid"): csm_repeat_purchase_state_uuid_in, csm_repeat_purchase_state_uuid_out,
+        csm_repeat_purchase_state_uuid_recv, csm_repeat_purchase_state_uuid_send;
+    combine: csm_repeat_combine_uuid;
+    final_f64(|s: &RepeatMap<[u8; 16], Order>| Ok(s.percent())): csm_repeat_percent_uuid;
+});
+state_type!(RepeatMap<Box<[u8]>, Order> {
+    state_io("repeat_purchase_state_text"): csm_repeat_purchase_state_text_in, csm_repeat_purchase_state_text_out,
+        csm_repeat_purchase_state_text_recv, csm_repeat_purchase_state_text_send;
+    combine: csm_repeat_combine_text;
+    final_f64(|s: &RepeatMap<Box<[u8]>, Order>| Ok(s.percent())): csm_repeat_percent_text;
+});

@@ -4,17 +4,14 @@ use super::timestamptz_text;
 use crate::kpi::customer::ttv::TimeToValue;
 use crate::pg::fmgr::{arg, arg_f64, arg_is_null, pg_function, return_f64, return_i64, OrRaise};
 use crate::pg::summary::{
-    read, state_datum, state_mut, state_ref, summary_type_functions, unchanged,
+    read, state_datum, state_mut, state_ref, state_type, unchanged,
 };
 
-summary_type_functions!(TimeToValue {
-    input: csm_ttv_summary_in,
-    output: csm_ttv_summary_out,
-    receive: csm_ttv_summary_recv,
-    send: csm_ttv_summary_send,
-    combine: csm_ttv_combine,
-    finalize: csm_ttv_finalize,
-    rollup: csm_ttv_rollup,
+state_type!(TimeToValue {
+    summary_io: csm_ttv_summary_in, csm_ttv_summary_out, csm_ttv_summary_recv, csm_ttv_summary_send;
+    combine: csm_ttv_combine;
+    finalize: csm_ttv_finalize;
+    rollup: csm_ttv_rollup;
 });
 
 // (state, signed_up_at, value_at): a NULL sign-up skips the row, a NULL value_at is a user who

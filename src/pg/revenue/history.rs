@@ -11,25 +11,18 @@ use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::movements::{self, MonthRow};
 use crate::pg::datum;
 use crate::pg::fmgr::{arg, arg_is_null, pg_function, raise, return_f64, OrRaise};
-use crate::pg::summary::{state_datum, state_mut, summary_type_functions, unchanged};
+use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
-summary_type_functions!(MrrHistory {
-    input: csm_mrr_history_in,
-    output: csm_mrr_history_out,
-    receive: csm_mrr_history_recv,
-    send: csm_mrr_history_send,
-    combine: csm_mrr_history_combine,
-    finalize: csm_mrr_history_final,
-    rollup: csm_mrr_history_rollup,
-});
-
-// The aggregate state of the whole mrr_agg family: partial histories may hold credits not
-// yet netted, which no stored mrr_history may, so the state has a type of its own.
-crate::pg::state_type::state_type_functions!(MrrHistory as "mrr_state" {
-    input: csm_mrr_state_in,
-    output: csm_mrr_state_out,
-    receive: csm_mrr_state_recv,
-    send: csm_mrr_state_send,
+// The summary users store (mrr_history), and the aggregate state of the whole mrr_agg family
+// (mrr_state): partial histories may hold credits not yet netted, which no stored mrr_history
+// may, so the state has a type of its own.
+state_type!(MrrHistory {
+    summary_io: csm_mrr_history_in, csm_mrr_history_out, csm_mrr_history_recv, csm_mrr_history_send;
+    state_io("mrr_state"): csm_mrr_state_in, csm_mrr_state_out, csm_mrr_state_recv,
+        csm_mrr_state_send;
+    combine: csm_mrr_history_combine;
+    finalize: csm_mrr_history_final;
+    rollup: csm_mrr_history_rollup;
 });
 
 /// A `date` argument as a month index; infinite dates have no month.
@@ -148,7 +141,7 @@ unsafe fn arg_window(fcinfo: FunctionCallInfo, n: usize) -> i128 {
                 ErrorKind::InvalidParameter,
                 format!(
                     "mrr_movements reactivation_within cannot be negative: {}",
-                    super::rates::interval_text(fcinfo, n)
+                    super::scalar::interval_text(fcinfo, n)
                 ),
                 "It is the longest time a customer can be gone and still count as reactivated.",
                 "Pass an interval such as '90 days', or omit it to count any return as reactivation.",

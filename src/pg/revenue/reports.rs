@@ -13,7 +13,7 @@ use crate::kpi::revenue::history::{month_of_pg_date, pg_date_of_month};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::movements::{self, MonthRow};
 use crate::kpi::revenue::range::{self, CohortRow, Movement};
-use crate::kpi::revenue::rates::percent;
+use crate::kpi::revenue::scalar::percent;
 use crate::pg::datum;
 use crate::pg::fmgr::{arg, arg_is_null, pg_function, raise, OrRaise};
 
@@ -138,7 +138,7 @@ unsafe fn arg_window(fcinfo: FunctionCallInfo, n: usize, function: &str) -> Opti
                 ErrorKind::InvalidParameter,
                 format!(
                     "{function} reactivation_within cannot be negative: {}",
-                    super::rates::interval_text(fcinfo, n)
+                    super::scalar::interval_text(fcinfo, n)
                 ),
                 "It is the longest time a customer can be gone and still count as reactivated.",
                 "Pass an interval such as '90 days', or omit it to count any return as reactivation.",

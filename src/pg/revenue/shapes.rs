@@ -15,7 +15,7 @@ use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::revenue::history::{month_of_pg_date, pg_date_of_month, MrrHistory};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::periods::{billing_interval, month_ends_covered, months_touched};
-use crate::kpi::revenue::rates::monthly_amount;
+use crate::kpi::revenue::scalar::monthly_amount;
 use crate::pg::datum;
 use crate::pg::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, OrRaise};
 use crate::pg::summary::{state_datum, state_mut, unchanged};

@@ -114,12 +114,12 @@ CREATE FUNCTION wrong_utilisation(bigint) RETURNS double precision
 SELECT wrong_utilisation(3);
 \echo :LAST_ERROR_SQLSTATE
 -- The same through a transition function's unguarded fast path.
-CREATE FUNCTION wrong_nrr_accum(internal, numeric) RETURNS internal
+CREATE FUNCTION wrong_nrr_accum(nrr_state, numeric) RETURNS nrr_state
     AS '$libdir/csmetrics', 'csm_nrr_accum' LANGUAGE C;
-CREATE AGGREGATE wrong_nrr(numeric) (sfunc = wrong_nrr_accum, stype = internal, finalfunc = nrr_final);
+CREATE AGGREGATE wrong_nrr(numeric) (sfunc = wrong_nrr_accum, stype = nrr_state, finalfunc = nrr_final);
 SELECT wrong_nrr(x) FROM (VALUES (1.0), (2.0)) AS v(x);
 \echo :LAST_ERROR_SQLSTATE
 DROP AGGREGATE wrong_nrr(numeric);
-DROP FUNCTION wrong_nrr_accum(internal, numeric);
+DROP FUNCTION wrong_nrr_accum(nrr_state, numeric);
 DROP FUNCTION wrong_utilisation(bigint);
 SELECT 1 AS still_connected;

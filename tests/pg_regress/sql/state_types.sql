@@ -78,3 +78,134 @@ SELECT '{"type":"mrr_state","binary":"07"}'::mrr_state;
 SELECT '{"type":"activity_summary","binary":"01"}'::mrr_state;
 -- State functions refuse to run outside an aggregate.
 SELECT mrr_history_combine(NULL, s) FROM mrr_parts WHERE shard = 1;
+
+-- The states of active_ratio, repeat_purchase_rate, per-customer churn and retention, nrr/grr
+-- and health_score are real types too (one per customer key type where the state is keyed):
+-- each stored partial state reads back through text and binary I/O unchanged, and the
+-- combine and final functions over the flat states give what the aggregate gives from rows.
+CREATE TABLE kp AS
+SELECT i % 4 AS shard, i % 53 AS c, md5((i % 53)::text)::uuid AS cu, 'cus_' || (i % 53) AS ct,
+       (i % 53 % 3 = 0 AND i % 2 = 0) AS active, i % 89 AS o,
+       date '2024-01-01' + (i * 13 % 500) AS started,
+       CASE WHEN i % 3 = 0 THEN date '2024-01-01' + (i * 13 % 500) + i % 200 END AS ended,
+       (i % 50)::numeric + 100 AS st, (i % 11)::numeric AS ex, (i % 13)::numeric AS ch,
+       (i % 17)::numeric + 0.5 AS co,
+       (ARRAY['login', 'ticket', 'upgrade'])[1 + i % 3] AS signal, (i % 9)::float8 AS amount
+FROM generate_series(1, 2000) AS i;
+CREATE AGGREGATE ap_int8(bigint, boolean) (SFUNC = active_accum, STYPE = active_ratio_state_int8);
+CREATE AGGREGATE ap_uuid(uuid, boolean) (SFUNC = active_accum, STYPE = active_ratio_state_uuid);
+CREATE AGGREGATE ap_text(text, boolean) (SFUNC = active_accum, STYPE = active_ratio_state_text);
+CREATE AGGREGATE am_int8(active_ratio_state_int8) (SFUNC = active_combine_int8,
+    STYPE = active_ratio_state_int8, FINALFUNC = active_percent_int8);
+CREATE AGGREGATE am_uuid(active_ratio_state_uuid) (SFUNC = active_combine_uuid,
+    STYPE = active_ratio_state_uuid, FINALFUNC = active_percent_uuid);
+CREATE AGGREGATE am_text(active_ratio_state_text) (SFUNC = active_combine_text,
+    STYPE = active_ratio_state_text, FINALFUNC = active_percent_text);
+CREATE AGGREGATE rp_int8(bigint, bigint) (SFUNC = repeat_accum, STYPE = repeat_purchase_state_int8);
+CREATE AGGREGATE rp_uuid(uuid, bigint) (SFUNC = repeat_accum, STYPE = repeat_purchase_state_uuid);
+CREATE AGGREGATE rp_text(text, text) (SFUNC = repeat_accum, STYPE = repeat_purchase_state_text);
+CREATE AGGREGATE rm_int8(repeat_purchase_state_int8) (SFUNC = repeat_combine_int8,
+    STYPE = repeat_purchase_state_int8, FINALFUNC = repeat_percent_int8);
+CREATE AGGREGATE rm_uuid(repeat_purchase_state_uuid) (SFUNC = repeat_combine_uuid,
+    STYPE = repeat_purchase_state_uuid, FINALFUNC = repeat_percent_uuid);
+CREATE AGGREGATE rm_text(repeat_purchase_state_text) (SFUNC = repeat_combine_text,
+    STYPE = repeat_purchase_state_text, FINALFUNC = repeat_percent_text);
+CREATE AGGREGATE cp_int8(bigint, date, date, date, date) (SFUNC = customer_churn_accum,
+    STYPE = customer_churn_state_int8);
+CREATE AGGREGATE cp_uuid(uuid, date, date, date, date) (SFUNC = customer_churn_accum,
+    STYPE = customer_churn_state_uuid);
+CREATE AGGREGATE cp_text(text, date, date, date, date) (SFUNC = customer_churn_accum,
+    STYPE = customer_churn_state_text);
+CREATE AGGREGATE cm_int8(customer_churn_state_int8) (SFUNC = customer_churn_combine_int8,
+    STYPE = customer_churn_state_int8, FINALFUNC = customer_churn_final_int8);
+CREATE AGGREGATE cr_int8(customer_churn_state_int8) (SFUNC = customer_churn_combine_int8,
+    STYPE = customer_churn_state_int8, FINALFUNC = customer_retention_final_int8);
+CREATE AGGREGATE cm_uuid(customer_churn_state_uuid) (SFUNC = customer_churn_combine_uuid,
+    STYPE = customer_churn_state_uuid, FINALFUNC = customer_churn_final_uuid);
+CREATE AGGREGATE cm_text(customer_churn_state_text) (SFUNC = customer_churn_combine_text,
+    STYPE = customer_churn_state_text, FINALFUNC = customer_churn_final_text);
+CREATE AGGREGATE np(numeric, numeric, numeric, numeric) (SFUNC = nrr_accum, STYPE = nrr_state);
+CREATE AGGREGATE gp(numeric, numeric, numeric) (SFUNC = grr_accum, STYPE = nrr_state);
+CREATE AGGREGATE nm(nrr_state) (SFUNC = retention_combine, STYPE = nrr_state, FINALFUNC = nrr_final);
+CREATE AGGREGATE gm(nrr_state) (SFUNC = retention_combine, STYPE = nrr_state, FINALFUNC = grr_final);
+CREATE AGGREGATE hp(text, float8, jsonb) (SFUNC = health_accum, STYPE = health_score_state);
+CREATE AGGREGATE hm(health_score_state) (SFUNC = health_state_combine, STYPE = health_score_state,
+    FINALFUNC = health_state_score);
+
+CREATE TABLE kp_parts AS
+SELECT shard,
+       ap_int8(c, active) AS a8, ap_uuid(cu, active) AS au, ap_text(ct, active) AS at,
+       rp_int8(c, o) AS r8, rp_uuid(cu, o) AS ru, rp_text(ct, o::text) AS rt,
+       cp_int8(c, started, ended, '2024-06-01', '2024-12-01') AS c8,
+       cp_uuid(cu, started, ended, '2024-06-01', '2024-12-01') AS cu,
+       cp_text(ct, started, ended, '2024-06-01', '2024-12-01') AS ct,
+       np(st, ex, ch, co) AS n, gp(st, ch, co) AS g,
+       hp(signal, amount, '{"login": 1, "ticket": -2.5, "upgrade": 10}') AS h
+FROM kp GROUP BY shard;
+
+-- Text and binary round trips; the text names the type.
+SELECT bool_and(a8::text::active_ratio_state_int8::text = a8::text
+                AND active_ratio_state_int8_send(a8::text::active_ratio_state_int8)
+                    = active_ratio_state_int8_send(a8)) AS a8,
+       bool_and(au::text::active_ratio_state_uuid::text = au::text) AS au,
+       bool_and(at::text::active_ratio_state_text::text = at::text) AS at,
+       bool_and(r8::text::repeat_purchase_state_int8::text = r8::text) AS r8,
+       bool_and(ru::text::repeat_purchase_state_uuid::text = ru::text) AS ru,
+       bool_and(rt::text::repeat_purchase_state_text::text = rt::text) AS rt,
+       bool_and(c8::text::customer_churn_state_int8::text = c8::text) AS c8,
+       bool_and(cu::text::customer_churn_state_uuid::text = cu::text) AS cu,
+       bool_and(ct::text::customer_churn_state_text::text = ct::text) AS ct,
+       bool_and(n::text::nrr_state::text = n::text
+                AND nrr_state_send(n::text::nrr_state) = nrr_state_send(n)) AS n,
+       bool_and(h::text::health_score_state::text = h::text
+                AND health_score_state_send(h::text::health_score_state)
+                    = health_score_state_send(h)) AS h
+FROM kp_parts;
+SELECT bool_and(a8::text LIKE '{"type":"active_ratio_state_int8","binary":"01%"}'
+                AND rt::text LIKE '{"type":"repeat_purchase_state_text","binary":"01%"}'
+                AND cu::text LIKE '{"type":"customer_churn_state_uuid","binary":"01%"}'
+                AND n::text LIKE '{"type":"nrr_state","binary":"01%"}'
+                AND h::text LIKE '{"type":"health_score_state","binary":"01%"}') AS text_shape
+FROM kp_parts;
+
+-- Combine + final over the flat states (as stored, and read back from text) = the aggregate.
+SELECT (SELECT am_int8(a8) FROM kp_parts) = (SELECT active_ratio(c, active) FROM kp) AS a8,
+       (SELECT am_uuid(au::text::active_ratio_state_uuid) FROM kp_parts)
+           = (SELECT active_ratio(cu, active) FROM kp) AS au,
+       (SELECT am_text(at) FROM kp_parts) = (SELECT active_ratio(ct, active) FROM kp) AS at,
+       (SELECT rm_int8(r8) FROM kp_parts) = (SELECT repeat_purchase_rate(c, o) FROM kp) AS r8,
+       (SELECT rm_uuid(ru) FROM kp_parts) = (SELECT repeat_purchase_rate(cu, o) FROM kp) AS ru,
+       (SELECT rm_text(rt::text::repeat_purchase_state_text) FROM kp_parts)
+           = (SELECT repeat_purchase_rate(ct, o::text) FROM kp) AS rt;
+SELECT (SELECT cm_int8(c8) FROM kp_parts)
+           = (SELECT customer_churn_rate(c, started, ended, '2024-06-01', '2024-12-01') FROM kp) AS c8,
+       (SELECT cr_int8(c8::text::customer_churn_state_int8) FROM kp_parts)
+           = (SELECT customer_retention_rate(c, started, ended, '2024-06-01', '2024-12-01') FROM kp) AS r8,
+       (SELECT cm_uuid(cu) FROM kp_parts)
+           = (SELECT customer_churn_rate(cu, started, ended, '2024-06-01', '2024-12-01') FROM kp) AS cu,
+       (SELECT cm_text(ct) FROM kp_parts)
+           = (SELECT customer_churn_rate(ct, started, ended, '2024-06-01', '2024-12-01') FROM kp) AS ct,
+       (SELECT nm(n::text::nrr_state) FROM kp_parts) = (SELECT nrr(st, ex, ch, co) FROM kp) AS n,
+       (SELECT gm(g) FROM kp_parts) = (SELECT grr(st, ch, co) FROM kp) AS g,
+       (SELECT hm(h::text::health_score_state) FROM kp_parts)
+           = (SELECT health_score(signal, amount, '{"login": 1, "ticket": -2.5, "upgrade": 10}')
+              FROM kp) AS h;
+-- The values themselves, against plain SQL.
+SELECT round((SELECT am_int8(a8) FROM kp_parts)::numeric, 6) AS active,
+       round(100.0 * count(DISTINCT c) FILTER (WHERE active) / count(DISTINCT c), 6) AS expected
+FROM kp;
+SELECT round((SELECT nm(n) FROM kp_parts)::numeric, 6) AS nrr,
+       round(100 * (sum(st) + sum(ex) - sum(ch) - sum(co)) / sum(st), 6) AS expected
+FROM kp;
+
+-- Bad state text: 22P02 naming the value, with what was wrong, never a crash.
+SELECT '{"type":"active_ratio_state_int8","binary":"02"}'::active_ratio_state_int8;
+SELECT '{"type":"active_ratio_state_uuid","binary":"01ff"}'::active_ratio_state_uuid;
+SELECT '{"type":"repeat_purchase_state_text","binary":"01000000"}'::repeat_purchase_state_text;
+SELECT '{"type":"nrr_state","binary":"01"}'::nrr_state;
+SELECT '{"type":"nrr_state","binary":"zz"}'::nrr_state;
+SELECT '{"type":"mrr_state","binary":"01"}'::customer_churn_state_int8;
+SELECT '{"type":"health_score_state","binary":""}'::health_score_state;
+-- The state functions refuse to run outside an aggregate.
+SELECT retention_combine(NULL, n) FROM kp_parts WHERE shard = 1;
+SELECT active_combine_text(NULL, at) FROM kp_parts WHERE shard = 1;
