@@ -1,5 +1,6 @@
 //! The KPI maths, in plain Rust: no pgrx, no PostgreSQL, unit-tested with `cargo test`.
 
+pub mod bytes;
 pub mod counters;
 pub mod customer;
 pub mod engagement;
@@ -8,6 +9,7 @@ pub mod health;
 #[cfg(test)]
 mod laws;
 pub mod normal;
+pub mod pgformat;
 pub mod revenue;
 pub mod scale;
 pub mod share;

@@ -18,31 +18,19 @@ pub struct Scale {
 }
 
 /// Bain's Net Promoter question: 0 to 10.
-pub const NPS: Scale = Scale {
-    metric: "nps",
-    min: 0,
-    max: 10,
-};
+pub const NPS: Scale = Scale::new("nps", 0, 10);
 /// The usual satisfaction question: 1 to 5.
-pub const CSAT: Scale = Scale {
-    metric: "csat",
-    min: 1,
-    max: 5,
-};
+pub const CSAT: Scale = Scale::new("csat", 1, 5);
 /// CES 2.0 (CEB, 2013): agreement from 1 to 7.
-pub const CES: Scale = Scale {
-    metric: "ces",
-    min: 1,
-    max: 7,
-};
+pub const CES: Scale = Scale::new("ces", 1, 7);
 /// Whatever a survey summary holds: 0 to 10.
-pub const SURVEY: Scale = Scale {
-    metric: "survey_agg",
-    min: 0,
-    max: MAX_SCORE,
-};
+pub const SURVEY: Scale = Scale::new("survey_agg", 0, MAX_SCORE);
 
 impl Scale {
+    pub const fn new(metric: &'static str, min: i64, max: i64) -> Scale {
+        Scale { metric, min, max }
+    }
+
     /// A 1..`scale_max` scale chosen by the caller; `scale_max` must be 2 to 10.
     #[inline]
     pub fn one_to(metric: &'static str, scale_max: i64) -> KpiResult<Scale> {

@@ -7,6 +7,7 @@
 //! workers, `send`/`recv`, storage), a text form (`COPY`, Citus), and the invariants every value
 //! read back or produced must satisfy.
 
+pub use super::bytes::Reader;
 use super::error::{ErrorKind, KpiError, KpiResult};
 
 /// A KPI summary of variable size.
@@ -159,93 +160,6 @@ pub fn payload_of(bytes: &[u8], version: u8) -> Result<&[u8], String> {
             "Format version {v} is not supported; this version of csmetrics reads version {version}."
         )),
         Some((_, payload)) => Ok(payload),
-    }
-}
-
-/// Reads fixed-size big-endian fields from a binary payload, with errors as DETAIL sentences.
-pub struct Reader<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Reader<'a> {
-    pub fn new(bytes: &'a [u8]) -> Self {
-        Reader { bytes }
-    }
-
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        if self.bytes.len() < n {
-            return Err(format!(
-                "The value ends early: {n} more bytes were expected, {} remain.",
-                self.bytes.len()
-            ));
-        }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Ok(head)
-    }
-
-    pub fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    pub fn u32(&mut self) -> Result<u32, String> {
-        let mut b = [0u8; 4];
-        b.copy_from_slice(self.take(4)?);
-        Ok(u32::from_be_bytes(b))
-    }
-
-    pub fn i32(&mut self) -> Result<i32, String> {
-        Ok(self.u32()? as i32)
-    }
-
-    pub fn u64(&mut self) -> Result<u64, String> {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(self.take(8)?);
-        Ok(u64::from_be_bytes(b))
-    }
-
-    pub fn i64(&mut self) -> Result<i64, String> {
-        Ok(self.u64()? as i64)
-    }
-
-    pub fn i128(&mut self) -> Result<i128, String> {
-        let mut b = [0u8; 16];
-        b.copy_from_slice(self.take(16)?);
-        Ok(i128::from_be_bytes(b))
-    }
-
-    pub fn f64(&mut self) -> Result<f64, String> {
-        Ok(f64::from_bits(self.u64()?))
-    }
-
-    /// A length prefix (u32) that cannot claim more elements of `elem_size` bytes than remain,
-    /// so a corrupt length never makes a reader allocate gigabytes.
-    pub fn len(&mut self, elem_size: usize) -> Result<usize, String> {
-        let n = self.u32()? as usize;
-        if n.saturating_mul(elem_size.max(1)) > self.bytes.len() {
-            return Err(format!(
-                "The value claims {n} elements but has only {} bytes left.",
-                self.bytes.len()
-            ));
-        }
-        Ok(n)
-    }
-
-    /// The rest, after a length-prefixed or fixed-size read of everything expected.
-    pub fn rest(&mut self) -> &'a [u8] {
-        std::mem::take(&mut self.bytes)
-    }
-
-    /// Checks that nothing is left over.
-    pub fn finish(&self) -> Result<(), String> {
-        if self.bytes.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "The value has {} bytes after its end.",
-                self.bytes.len()
-            ))
-        }
     }
 }
 

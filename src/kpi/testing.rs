@@ -30,6 +30,37 @@ impl Rng {
         let len = self.below(max_len as u64 + 1) as usize;
         (0..len).map(|_| self.below(256) as u8).collect()
     }
+
+    /// One to three of the corruptions a fuzzed binary value gets: a truncation, a flipped
+    /// bit, random bytes appended, or a 4-aligned word (a length, count, offset or header)
+    /// made huge or negative.
+    pub fn mutate(&mut self, bytes: &mut Vec<u8>) {
+        for _ in 0..1 + self.below(3) {
+            let len = bytes.len() as u64;
+            match self.below(5) {
+                0 => bytes.truncate(self.below(len) as usize),
+                1 if len > 0 => bytes[self.below(len) as usize] ^= 1 << self.below(8),
+                2 if len >= 4 => {
+                    let at = self.below(len / 4) as usize * 4;
+                    let word = u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
+                    let huge = [
+                        u32::MAX,
+                        0x8000_0000,
+                        0x7FFF_FFFF,
+                        0x4000_0000,
+                        (-4i32) as u32,
+                    ];
+                    let new = match self.below(6) {
+                        5 => word | 0x0FFF_FFF0,
+                        i => huge[i as usize],
+                    };
+                    bytes[at..at + 4].copy_from_slice(&new.to_ne_bytes());
+                }
+                3 => bytes.extend(self.bytes(8)),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The laws of a summary type, on values from `generate` (which should produce a variety of

@@ -71,7 +71,7 @@ impl Object {
         let Value::Object(map) = value else {
             return Err(format!(
                 "The text is a JSON {}, not an object.",
-                kind(&value)
+                json_kind(&value)
             ));
         };
         // serde_json keeps the last of two equal keys and drops the other in silence: a
@@ -127,7 +127,7 @@ impl Object {
         let Value::Array(items) = value else {
             return Err(format!(
                 "\"{key}\" is a JSON {}, not an array.",
-                kind(value)
+                json_kind(value)
             ));
         };
         if items.len() != len {
@@ -216,7 +216,10 @@ impl<'de> serde::de::Visitor<'de> for NoDuplicateKeys {
 /// numbers as written, and anything past the bigint range says so.
 pub fn whole_number(value: &Value, what: &str) -> Result<i64, String> {
     let Value::Number(number) = value else {
-        return Err(format!("{what} is a JSON {}, not a number.", kind(value)));
+        return Err(format!(
+            "{what} is a JSON {}, not a number.",
+            json_kind(value)
+        ));
     };
     let literal = number.to_string();
     if let Ok(n) = literal.parse::<i64>() {
@@ -245,7 +248,8 @@ fn quote_key(key: &str) -> String {
     echo(&Value::String(key.to_string()).to_string())
 }
 
-fn kind(value: &Value) -> &'static str {
+/// The JSON type of a value, for messages.
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "boolean",

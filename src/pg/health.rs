@@ -43,57 +43,7 @@ unsafe fn float8_array(value: Datum) -> (i32, Vec<Option<f64>>) {
 }
 
 fn read_float8_array(b: &[u8]) -> KpiResult<(i32, Vec<Option<f64>>)> {
-    let corrupt = || {
-        KpiError::new(
-            ErrorKind::BadBinary,
-            "invalid double precision[] value",
-            "The array's header does not match its size.",
-            "The value is corrupt; rewrite it.",
-        )
-    };
-    let i32_at = |at: usize| -> KpiResult<i32> {
-        let s = b.get(at..at + 4).ok_or_else(corrupt)?;
-        Ok(i32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
-    };
-    // Offsets below are those of utils/array.h minus the 4-byte header.
-    let ndim = i32_at(0)?;
-    let dataoffset = i32_at(4)?;
-    if !(0..=6).contains(&ndim) {
-        return Err(corrupt());
-    }
-    let mut n: usize = if ndim == 0 { 0 } else { 1 };
-    for d in 0..ndim as usize {
-        let dim = usize::try_from(i32_at(12 + 4 * d)?).map_err(|_| corrupt())?;
-        n = n.checked_mul(dim).ok_or_else(corrupt)?;
-    }
-    let after_dims = 12 + 8 * ndim as usize;
-    let bitmap = if dataoffset != 0 {
-        Some(
-            b.get(after_dims..after_dims + n.div_ceil(8))
-                .ok_or_else(corrupt)?,
-        )
-    } else {
-        None
-    };
-    let data = if dataoffset != 0 {
-        (dataoffset as usize).checked_sub(4).ok_or_else(corrupt)?
-    } else {
-        ((after_dims + 4 + 7) & !7) - 4
-    };
-    let mut out = Vec::with_capacity(n);
-    let mut at = data;
-    for i in 0..n {
-        if bitmap.is_some_and(|m| m[i / 8] & (1 << (i % 8)) == 0) {
-            out.push(None);
-            continue;
-        }
-        let s = b.get(at..at + 8).ok_or_else(corrupt)?;
-        out.push(Some(f64::from_ne_bytes([
-            s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7],
-        ])));
-        at += 8;
-    }
-    Ok((ndim, out))
+    crate::kpi::pgformat::float8_array::read_float8_array(b)
 }
 
 /// A number of a jsonb object, as the maths reads it.

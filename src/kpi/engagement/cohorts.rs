@@ -8,20 +8,10 @@ use roaring::RoaringBitmap;
 
 use super::calendar::Grain;
 use super::format::DaysView;
-use super::range::{decode, periods};
-use super::report::RetentionRow;
+use super::range::{corrupt, decode, periods};
+use super::report::{cohort_rows, RetentionRow};
 use super::KeyKind;
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
-
-#[cold]
-fn corrupt(why: String) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::BadBinary,
-        "invalid binary activity_summary value",
-        why,
-        "The value is corrupt; recompute it from the raw events.",
-    )
-}
 
 fn check_periods(periods: i32) -> KpiResult<()> {
     if periods < 0 {
@@ -72,22 +62,15 @@ pub fn recurring(
         return Ok(());
     };
     for (index, cohort) in &active {
-        let size = cohort.len();
-        for n in 0..=i64::from(periods_after) {
-            if index + n > last {
-                break;
-            }
-            let retained = active
-                .get(&(index + n))
-                .map_or(0, |b| cohort.intersection_len(b));
-            emit(RetentionRow {
-                cohort: grain.first_day(*index),
-                period_number: n as i32,
-                cohort_size: size as i64,
-                retained: retained as i64,
-                retention_percent: 100.0 * retained as f64 / size as f64,
-            });
-        }
+        cohort_rows(
+            &active,
+            grain,
+            *index,
+            cohort,
+            periods_after,
+            last,
+            &mut emit,
+        );
     }
     Ok(())
 }

@@ -11,8 +11,9 @@ use super::format::{DayEntry, DaysView};
 use super::report::{DailyRow, LifecycleRow};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
+/// A stored `activity_summary` that does not read: the one error of every reader of it here.
 #[cold]
-fn corrupt(why: String) -> Box<KpiError> {
+pub(super) fn corrupt(why: String) -> Box<KpiError> {
     KpiError::new(
         ErrorKind::BadBinary,
         "invalid binary activity_summary value",
@@ -25,7 +26,8 @@ pub(crate) fn decode(view: &DaysView, entry: &DayEntry) -> KpiResult<RoaringBitm
     view.bitmap(entry).map_err(corrupt)
 }
 
-fn show(date: i32) -> String {
+/// A date as messages show it.
+pub(super) fn show(date: i32) -> String {
     match date {
         DATE_NOBEGIN => "-infinity".to_string(),
         DATE_NOEND => "infinity".to_string(),
@@ -127,7 +129,8 @@ pub fn lifecycle_between(
     Ok(())
 }
 
-/// Users in a sliding window of days (counters per id, distinct = counters above 0).
+/// Users active in a sliding window of days, kept incrementally: a day entering adds 1 to
+/// each of its users' counters, a day leaving takes 1 away; distinct = counters above zero.
 struct Window {
     counts: Vec<u8>,
     distinct: i64,
@@ -237,16 +240,8 @@ pub fn active_days_padded(
 
 #[cfg(test)]
 mod tests {
+    use super::super::report::tests::with_view;
     use super::*;
-    use crate::kpi::engagement::tests::build;
-    use crate::kpi::engagement::KeyKind;
-    use crate::kpi::summary::Summary;
-
-    fn with_view<R>(rows: &[(i32, i64)], f: impl FnOnce(&DaysView) -> R) -> R {
-        let bytes = build(KeyKind::Bigint, rows).to_binary();
-        let view = DaysView::parse_payload(&bytes[1..]).unwrap();
-        f(&view)
-    }
 
     #[test]
     fn lifecycle_over_a_range_by_hand() {

@@ -4,35 +4,14 @@
 //! Every function works on a [`DaysView`] and decodes only the bitmaps of the days it needs;
 //! ids are dense (ranks in the dictionary), so per-user counters are plain arrays.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use roaring::RoaringBitmap;
 
 use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
-use super::format::{DayEntry, DaysView};
+use super::format::DaysView;
+use super::range::{corrupt, daily_kpis_between, decode, periods, show};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
-
-#[cold]
-fn corrupt(why: String) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::BadBinary,
-        "invalid binary activity_summary value",
-        why,
-        "The value is corrupt; recompute it from the raw events.",
-    )
-}
-
-fn decode(view: &DaysView, entry: &DayEntry) -> KpiResult<RoaringBitmap> {
-    view.bitmap(entry).map_err(corrupt)
-}
-
-fn show(date: i32) -> String {
-    match date {
-        DATE_NOBEGIN => "-infinity".to_string(),
-        DATE_NOEND => "infinity".to_string(),
-        d => calendar::format(d),
-    }
-}
 
 fn check_range(from: i32, to: i32) -> KpiResult<()> {
     if from > to {
@@ -176,81 +155,14 @@ pub struct DailyRow {
     pub stickiness: Option<f64>,
 }
 
-/// Users active in a sliding window of days, kept incrementally: a day entering adds 1 to
-/// each of its users' counters, a day leaving takes 1 away; distinct = counters above zero.
-struct Window {
-    counts: Vec<u8>,
-    distinct: i64,
-}
-
-impl Window {
-    fn new(nkeys: u64) -> Window {
-        Window {
-            counts: vec![0; nkeys as usize],
-            distinct: 0,
-        }
-    }
-    fn enter(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            self.distinct += i64::from(*c == 0);
-            *c += 1;
-        }
-    }
-    fn leave(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            *c -= 1;
-            self.distinct -= i64::from(*c == 0);
-        }
-    }
-}
-
 /// DAU, WAU (7 days ending on the day), MAU (30 days) and DAU/MAU for every day from the
 /// summary's first to its last active day, each bitmap decoded once.
-pub fn daily_kpis(view: &DaysView, mut emit: impl FnMut(DailyRow)) -> KpiResult<()> {
+pub fn daily_kpis(view: &DaysView, emit: impl FnMut(DailyRow)) -> KpiResult<()> {
     let (Some(first), Some(last)) = (view.days.first(), view.days.last()) else {
         return Ok(());
     };
-    let (mut week, mut month) = (Window::new(view.nkeys), Window::new(view.nkeys));
-    let mut recent: VecDeque<(i64, RoaringBitmap)> = VecDeque::with_capacity(31);
-    let mut next = view.days.iter().peekable();
-    for day in i64::from(first.day)..=i64::from(last.day) {
-        let mut dau = 0;
-        if let Some(entry) = next.next_if(|e| i64::from(e.day) == day) {
-            let ids = decode(view, entry)?;
-            week.enter(&ids);
-            month.enter(&ids);
-            dau = entry.users as i64;
-            recent.push_back((day, ids));
-        }
-        if let Some((_, ids)) = recent.iter().find(|(d, _)| *d == day - 7) {
-            week.leave(ids);
-        }
-        while recent.front().is_some_and(|(d, _)| *d <= day - 30) {
-            if let Some((_, ids)) = recent.pop_front() {
-                month.leave(&ids);
-            }
-        }
-        emit(DailyRow {
-            day: day as i32,
-            dau,
-            wau: week.distinct,
-            mau: month.distinct,
-            stickiness: (month.distinct > 0).then(|| 100.0 * dau as f64 / month.distinct as f64),
-        });
-    }
-    Ok(())
-}
-
-/// The users active in each period that has any, by period number.
-fn periods(view: &DaysView, grain: Grain) -> KpiResult<BTreeMap<i64, RoaringBitmap>> {
-    let mut out: BTreeMap<i64, RoaringBitmap> = BTreeMap::new();
-    for entry in &view.days {
-        let ids = decode(view, entry)?;
-        *out.entry(grain.index(entry.day.into())).or_default() |= ids;
-    }
-    Ok(out)
+    // Nothing is active before the first day, so the range's windows are the whole story.
+    daily_kpis_between(view, first.day, last.day, emit)
 }
 
 /// One row of `lifecycle()`.
@@ -311,6 +223,35 @@ pub struct RetentionRow {
     pub retention_percent: f64,
 }
 
+/// The rows of the cohort of period `index`: for n = 0..=`periods`, its keys active in period
+/// index + n, up to `last` (the summary's last active period; later ones are unknown yet).
+pub(super) fn cohort_rows(
+    active: &BTreeMap<i64, RoaringBitmap>,
+    grain: Grain,
+    index: i64,
+    cohort: &RoaringBitmap,
+    periods: i32,
+    last: i64,
+    emit: &mut impl FnMut(RetentionRow),
+) {
+    let size = cohort.len();
+    for n in 0..=i64::from(periods) {
+        if index + n > last {
+            break;
+        }
+        let retained = active
+            .get(&(index + n))
+            .map_or(0, |later| cohort.intersection_len(later));
+        emit(RetentionRow {
+            cohort: grain.first_day(index),
+            period_number: n as i32,
+            cohort_size: size as i64,
+            retained: retained as i64,
+            retention_percent: 100.0 * retained as f64 / size as f64,
+        });
+    }
+}
+
 /// Cohorts by first active period; for n = 0..=`periods`, the cohort's users active in period
 /// cohort + n. Periods after the summary's last active period are not reported (unknown yet).
 pub fn retention(
@@ -338,35 +279,23 @@ pub fn retention(
         if cohort.is_empty() {
             continue;
         }
-        let size = cohort.len();
-        for n in 0..=i64::from(periods) {
-            if index + n > last {
-                break;
-            }
-            let retained = match active.get(&(index + n)) {
-                Some(later) => cohort.intersection_len(later),
-                None => 0,
-            };
-            emit(RetentionRow {
-                cohort: grain.first_day(*index),
-                period_number: n as i32,
-                cohort_size: size as i64,
-                retained: retained as i64,
-                retention_percent: 100.0 * retained as f64 / size as f64,
-            });
-        }
+        cohort_rows(&active, grain, *index, &cohort, periods, last, &mut emit);
     }
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::kpi::engagement::tests::build;
     use crate::kpi::engagement::KeyKind;
     use crate::kpi::summary::Summary;
 
-    fn with_view<R>(rows: &[(i32, i64)], f: impl FnOnce(&DaysView) -> R) -> R {
+    /// `f` of the view of a summary of `rows` (day, user).
+    pub(in crate::kpi::engagement) fn with_view<R>(
+        rows: &[(i32, i64)],
+        f: impl FnOnce(&DaysView) -> R,
+    ) -> R {
         let bytes = build(KeyKind::Bigint, rows).to_binary();
         let view = DaysView::parse_payload(&bytes[1..]).unwrap();
         f(&view)

@@ -11,19 +11,9 @@ use roaring::RoaringBitmap;
 
 use super::calendar::Grain;
 use super::format::DaysView;
-use super::range::decode;
+use super::range::{corrupt, decode};
 use super::{signed, KeyKind};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
-
-#[cold]
-fn corrupt(why: String) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::BadBinary,
-        "invalid binary activity_summary value",
-        why,
-        "The value is corrupt; recompute it from the raw events.",
-    )
-}
 
 /// A key's lifecycle status in a period (PostHog's four).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
-use crate::kpi::text::echo;
+use crate::kpi::text::{echo, json_kind as kind};
 
 /// Where a band ends.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -184,18 +184,6 @@ fn no_band() -> Box<KpiError> {
         "Bands cover every number from -Infinity to Infinity, but NaN is not a number.",
         "Filter out or correct the NaN scores.",
     )
-}
-
-/// The JSON type of a value, for messages.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 fn number(value: &Value, label: &str) -> Result<f64, String> {

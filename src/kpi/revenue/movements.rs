@@ -8,8 +8,8 @@
 
 use super::history::Months;
 use super::money::{derived_scale, too_large, Money};
+use super::range::{history_range, walk_customers};
 use super::scalar::{percent, percent_of_sum, times_sum_over};
-use super::wire::{read_header, read_months, skip_key, Cursor};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
 /// The most months a movement report spans (10,000 years): one row each.
@@ -35,8 +35,10 @@ pub const CONTRACTION: usize = 4;
 pub const CHURNED: usize = 5;
 pub const ENDING: usize = 6;
 
+/// A stored `mrr_history` that does not read: the one error of its readers here and in
+/// [`super::range`].
 #[cold]
-fn corrupt(why: String) -> Box<KpiError> {
+pub(super) fn corrupt(why: String) -> Box<KpiError> {
     KpiError::new(
         ErrorKind::BadBinary,
         "invalid binary mrr_history value",
@@ -52,28 +54,12 @@ fn walk(
     stored: &[u8],
     mut each: impl FnMut(&Months) -> KpiResult<()>,
 ) -> KpiResult<Option<(u32, (i32, i32))>> {
-    if stored.first() != Some(&1) {
-        return Err(corrupt("The format version is not 1.".to_string()));
-    }
-    let mut c = Cursor::new(&stored[1..]);
-    let header = read_header(&mut c).map_err(corrupt)?;
-    let Some(range) = header.range else {
-        return Ok(None);
-    };
-    if header.kind != 0 {
-        let n = c.count().map_err(corrupt)?;
-        let mut months = Months::default();
-        for _ in 0..n {
-            skip_key(&mut c, header.kind).map_err(corrupt)?;
-            read_months(&mut c, range, &mut months).map_err(corrupt)?;
-            each(&months)?;
-        }
-    }
-    c.finish().map_err(corrupt)?;
-    Ok(Some((header.scale, range)))
+    let (scale, range) = walk_customers(stored, |_, months| each(months))?;
+    Ok(range.map(|r| (scale, r)))
 }
 
-fn add(slot: &mut i128, units: i128) -> KpiResult<()> {
+/// Adds `units` to a report's sum, which must not overflow.
+pub(super) fn add(slot: &mut i128, units: i128) -> KpiResult<()> {
     *slot = slot
         .checked_add(units)
         .ok_or_else(|| too_large("mrr_movements"))?;
@@ -163,12 +149,8 @@ pub fn movements(stored: &[u8], within: Option<i128>) -> KpiResult<(u32, Vec<Mon
 
 /// The scale and range of a stored history without reading its customers.
 fn peek(stored: &[u8]) -> KpiResult<Option<(u32, (i32, i32))>> {
-    if stored.first() != Some(&1) {
-        return Err(corrupt("The format version is not 1.".to_string()));
-    }
-    let mut c = Cursor::new(&stored[1..]);
-    let header = read_header(&mut c).map_err(corrupt)?;
-    Ok(header.range.map(|r| (header.scale, r)))
+    let (scale, range) = history_range(stored)?;
+    Ok(range.map(|r| (scale, r)))
 }
 
 /// `revenue_kpis()`'s row for one month.
@@ -244,7 +226,7 @@ pub fn retention_between(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::kpi::revenue::history::MrrHistory;
     use crate::kpi::revenue::money::Money;
@@ -257,7 +239,7 @@ mod tests {
     /// Customer 1: 10, 0, 10, 15 (new, churn, reactivation, expansion); customer 2: 20, 20,
     /// 5 (new, -, contraction), then absent in month 3 (churn); two rows of customer 3 in
     /// month 1 (10 + 5 = new 15).
-    fn sample() -> Vec<u8> {
+    pub(in crate::kpi::revenue) fn sample() -> Vec<u8> {
         let mut h = MrrHistory::default();
         for (c, month, amount) in [
             (1, 0, "10"),

@@ -11,7 +11,8 @@
 use super::history::{month_text, Months};
 use super::money::too_large;
 use super::movements::{
-    MonthRow, CHURNED, CONTRACTION, ENDING, EXPANSION, MAX_MONTHS, NEW, REACTIVATION, STARTING,
+    add, corrupt, MonthRow, CHURNED, CONTRACTION, ENDING, EXPANSION, MAX_MONTHS, NEW, REACTIVATION,
+    STARTING,
 };
 use super::wire::{read_header, read_months, Cursor};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
@@ -71,17 +72,6 @@ impl Key<'_> {
             }
         }
     }
-}
-
-#[cold]
-fn corrupt(why: String) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::BadBinary,
-        "invalid binary mrr_history value",
-        why,
-        "The value was written by another version of csmetrics or is corrupt; recompute it \
-         from the raw data.",
-    )
 }
 
 fn read_key<'a>(c: &mut Cursor<'a>, kind: u8) -> Result<Key<'a>, String> {
@@ -204,13 +194,6 @@ pub fn customer_events(
         }
         prev = Some((m, u));
     }
-    Ok(())
-}
-
-fn add(slot: &mut i128, units: i128) -> KpiResult<()> {
-    *slot = slot
-        .checked_add(units)
-        .ok_or_else(|| too_large("mrr_movements"))?;
     Ok(())
 }
 
@@ -337,36 +320,9 @@ pub fn cohorts(
 
 #[cfg(test)]
 mod tests {
+    use super::super::movements::tests::sample;
     use super::*;
-    use crate::kpi::revenue::history::MrrHistory;
-    use crate::kpi::revenue::money::Money;
     use crate::kpi::revenue::movements::movements;
-    use crate::kpi::summary::Summary;
-
-    fn build(rows: &[(i64, i32, &str)]) -> Vec<u8> {
-        let mut h = MrrHistory::default();
-        for (c, month, amount) in rows {
-            h.add::<i64, i64>(c, 24300 + month, &Money::parse(amount).unwrap())
-                .unwrap();
-        }
-        h.to_binary()
-    }
-
-    /// Same sample as the movement tests: 1 pays 10, -, 10, 15; 2 pays 20, 20, 5; 3 pays 15 in
-    /// month 1; month 3 has a 0 row.
-    fn sample() -> Vec<u8> {
-        build(&[
-            (1, 0, "10"),
-            (1, 2, "10"),
-            (1, 3, "15"),
-            (2, 0, "20"),
-            (2, 1, "20"),
-            (2, 2, "5"),
-            (3, 1, "10"),
-            (3, 1, "5"),
-            (3, 3, "0"),
-        ])
-    }
 
     #[test]
     fn the_history_range_agrees_with_the_whole_report() {

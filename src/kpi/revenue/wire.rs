@@ -10,93 +10,9 @@
 use super::history::Months;
 use super::money::MAX_SCALE;
 
-/// A read position in a stored value; errors are DETAIL sentences.
-pub struct Cursor<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Cursor<'a> {
-    pub fn new(bytes: &'a [u8]) -> Self {
-        Cursor { bytes }
-    }
-
-    pub fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        if self.bytes.len() < n {
-            return Err(format!(
-                "The value ends early: {n} more bytes were expected, {} remain.",
-                self.bytes.len()
-            ));
-        }
-        let (head, tail) = self.bytes.split_at(n);
-        self.bytes = tail;
-        Ok(head)
-    }
-
-    pub fn u8(&mut self) -> Result<u8, String> {
-        Ok(self.take(1)?[0])
-    }
-
-    pub fn i32(&mut self) -> Result<i32, String> {
-        let mut b = [0u8; 4];
-        b.copy_from_slice(self.take(4)?);
-        Ok(i32::from_be_bytes(b))
-    }
-
-    /// An unsigned LEB128 varint of at most 128 bits, in its shortest form.
-    #[inline]
-    pub fn varint(&mut self) -> Result<u128, String> {
-        let mut value: u128 = 0;
-        let mut shift = 0u32;
-        loop {
-            let Some((&b, rest)) = self.bytes.split_first() else {
-                return Err("The value ends inside a number.".to_string());
-            };
-            self.bytes = rest;
-            if shift > 126 || (shift == 126 && (b & 0x7f) > 3) {
-                return Err("A number is longer than 128 bits.".to_string());
-            }
-            value |= ((b & 0x7f) as u128) << shift;
-            if b & 0x80 == 0 {
-                if b == 0 && shift > 0 {
-                    return Err("A number is not in its shortest form.".to_string());
-                }
-                return Ok(value);
-            }
-            shift += 7;
-        }
-    }
-
-    /// A count of items that cannot claim more items than bytes remain.
-    pub fn count(&mut self) -> Result<usize, String> {
-        let n = self.varint()?;
-        if n > self.bytes.len() as u128 {
-            return Err(format!(
-                "The value claims {n} items but has only {} bytes left.",
-                self.bytes.len()
-            ));
-        }
-        Ok(n as usize)
-    }
-
-    pub fn finish(&self) -> Result<(), String> {
-        if self.bytes.is_empty() {
-            Ok(())
-        } else {
-            Err(format!(
-                "The value has {} bytes after its end.",
-                self.bytes.len()
-            ))
-        }
-    }
-}
-
-pub fn put_varint(out: &mut Vec<u8>, mut v: u128) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
+// The stored form is read with the extension's one byte reader, under the name this
+// module has always given it.
+pub use crate::kpi::bytes::{put_varint, Reader as Cursor};
 
 pub struct Header {
     pub kind: u8,
@@ -114,7 +30,7 @@ pub fn read_header(c: &mut Cursor) -> Result<Header, String> {
     if scale > MAX_SCALE {
         return Err(format!("Scale {scale} is above {MAX_SCALE}."));
     }
-    let range = if c.bytes.is_empty() {
+    let range = if c.is_empty() {
         None
     } else {
         let (first, last) = (c.i32()?, c.i32()?);
@@ -126,7 +42,7 @@ pub fn read_header(c: &mut Cursor) -> Result<Header, String> {
     if range.is_none() && kind != 0 {
         return Err("A history with a customer type has no months.".to_string());
     }
-    if range.is_some() && kind == 0 && !c.bytes.is_empty() {
+    if range.is_some() && kind == 0 && !c.is_empty() {
         return Err("A history without customer type has customers.".to_string());
     }
     Ok(Header { kind, scale, range })
@@ -166,32 +82,4 @@ pub fn read_months(c: &mut Cursor, range: (i32, i32), out: &mut Months) -> Resul
         out.push(month as i32, units as i128);
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varints_round_trip_and_reject_long_forms() {
-        for v in [
-            0u128,
-            1,
-            127,
-            128,
-            300,
-            u64::MAX as u128,
-            i128::MAX as u128,
-            u128::MAX,
-        ] {
-            let mut out = Vec::new();
-            put_varint(&mut out, v);
-            let mut c = Cursor::new(&out);
-            assert_eq!(c.varint(), Ok(v));
-            assert!(c.finish().is_ok());
-        }
-        assert!(Cursor::new(&[0x80, 0x00]).varint().is_err());
-        assert!(Cursor::new(&[0xff; 20]).varint().is_err());
-        assert!(Cursor::new(&[0x80]).varint().is_err());
-    }
 }

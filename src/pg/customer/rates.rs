@@ -5,7 +5,7 @@ use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::{interval_text, timestamptz_text};
 use crate::kpi::counters::{bump, inconsistent_take_back, unbump, Counters};
-use crate::kpi::customer::rates::{came_within, check_within, fcr_of_resolved};
+use crate::kpi::customer::fcr_and_conversion::{came_within, check_within, fcr_of_resolved};
 use crate::kpi::share::Share;
 use crate::pg::fmgr::{arg, arg_is_null, pg_function, return_null, OrRaise};
 use crate::pg::state;
