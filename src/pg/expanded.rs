@@ -13,9 +13,7 @@
 //! read back and turned into an object again, so the SQL state type can be a real type (not
 //! the pseudo-type `internal`), which is what Citus needs to push partial aggregation down.
 //!
-//! The same objects serve the aggregates whose state type is still `internal`: the datum is
-//! then the object's read-write pointer held as a plain pointer, and serial/deserial
-//! functions flatten and decode it.
+//! Every variable-size state of the extension is such a type; none is `internal` any more.
 //!
 //! Lifetime: the Rust value lives in a `Box`; a reset callback on the object's own memory
 //! context drops it, so it goes away with the context however that happens (the aggregate's
@@ -154,7 +152,7 @@ fn rw_datum<T>(object: *mut Object<T>) -> Datum {
 /// or read-write (`rw_only`: only a read-write one).
 ///
 /// # Safety
-/// `datum` must be a non-null varlena datum (or an `internal` pointer made by this module).
+/// `datum` must be a non-null varlena datum.
 #[inline(always)]
 unsafe fn object_of<T: Summary>(datum: Datum, rw_only: bool) -> Option<*mut Object<T>> {
     unsafe {
@@ -241,7 +239,7 @@ pub unsafe fn existing_mut<'a, T: Summary>(
 /// read-write pointer to its object.
 ///
 /// # Safety
-/// `state` must come from [`state_mut`] (or [`new_state`]): it is the `value` of an object.
+/// `state` must come from [`state_mut`]: it is the `value` of an object.
 #[inline(always)]
 pub unsafe fn datum_of<T: Summary>(state: &mut T) -> Datum {
     let offset = std::mem::offset_of!(Object<T>, value);
@@ -252,14 +250,6 @@ pub unsafe fn datum_of<T: Summary>(state: &mut T) -> Datum {
             .sub(offset)
             .cast::<Object<T>>()
     })
-}
-
-/// A new object holding `value` in the current memory context (a deserial function's result).
-///
-/// # Safety
-/// Called from an fmgr function; the datum lives as long as the current memory context.
-pub unsafe fn new_state<T: Summary>(value: T) -> Datum {
-    unsafe { rw_datum(new_object(pg_sys::CurrentMemoryContext, value)) }
 }
 
 /// A state read from an argument: the object's value in place, or a value decoded from a

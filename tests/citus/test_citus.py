@@ -75,6 +75,14 @@ QUERIES = {
     "customer_retention_rate": "SELECT customer_retention_rate(started_on, ended_on, date '2025-03-01', date '2025-06-01'), "
         "customer_retention_rate(started_on::timestamptz, ended_on::timestamptz, "
         "timestamptz '2025-03-01 00:00+00', timestamptz '2025-06-01 00:00+00') FROM {account_lifecycle}",
+    # Per-customer churn with customers whose subscriptions span shards (the table is
+    # distributed by account, the customer here is a group of accounts).
+    "customer_churn_rate(customer, ...)": "SELECT customer_churn_rate((account_id % 7)::bigint, "
+        "started_on, ended_on, date '2025-03-01', date '2025-06-01'), "
+        "customer_retention_rate('c' || account_id % 7, started_on, ended_on, date '2025-03-01', "
+        "date '2025-06-01'), customer_churn_rate(md5((account_id % 7)::text)::uuid, "
+        "started_on::timestamptz, ended_on::timestamptz, timestamptz '2025-03-01 00:00+00', "
+        "timestamptz '2025-06-01 00:00+00', 'start_plus_new') FROM {account_lifecycle}",
     "time_to_value": "SELECT time_to_value(signed_up_at, value_at) FROM {user_onboarding}",
     "time_to_value_agg": "SELECT time_to_value_agg(signed_up_at, value_at)::text FROM {user_onboarding}",
     "rollup(ttv_summary)": "SELECT rollup(s)::text FROM (SELECT user_id, "

@@ -104,7 +104,7 @@ def test_the_template_is_the_one_source_of_the_equality_blocks(tree):
     template.write_text(template.read_text().replace("PARALLEL SAFE;", "PARALLEL SAFE ;"))
     assert gen(tree, "--check").returncode == 1
     assert gen(tree).returncode == 0
-    for family in ["equality", "customer", "revenue", "engagement"]:
+    for family in ["equality", "customer", "revenue", "health", "engagement"]:
         text = (tree / "sql" / f"{family}.sql").read_text()
         for block in re.findall(r"^-- BEGIN GENERATED.*?^-- END GENERATED", text, re.M | re.S):
             assert "PARALLEL SAFE ;" in block and "PARALLEL SAFE;" not in block
@@ -116,7 +116,10 @@ def test_every_stored_type_has_equality_from_the_template():
     types = re.findall(r"^-- BEGIN GENERATED equality\((\w+)\)", text, re.M)
     assert sorted(types) == sorted(["survey_summary", "share_state", "churn_state", "ttv_summary",
                                     "license_summary", "mrr_history", "mrr_state",
-                                    "activity_summary"])
+                                    "activity_summary", "nrr_state", "health_score_state"]
+                  + [f"{state}_{key}" for state in ["active_ratio_state", "repeat_purchase_state",
+                                                    "customer_churn_state"]
+                     for key in ["int8", "uuid", "text"]])
     # No hand-written copy outside the markers.
     outside = re.sub(r"^-- BEGIN GENERATED.*?^-- END GENERATED[^\n]*\n", "", text,
                      flags=re.M | re.S)

@@ -219,7 +219,6 @@ impl<K: Key> Summary for ActiveMap<K> {
         r.finish()?;
         Ok(ActiveMap { seen })
     }
-
 }
 
 #[cfg(test)]

@@ -286,7 +286,6 @@ impl Summary for ActiveInts {
         r.finish()?;
         Ok(out)
     }
-
 }
 
 #[cfg(test)]

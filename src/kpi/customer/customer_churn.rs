@@ -280,7 +280,6 @@ impl<K: CustomerKey> CustomerChurn<K> {
     }
 }
 
-
 fn write_denominator(d: Denominator) -> u8 {
     match d {
         Denominator::Start => 1,

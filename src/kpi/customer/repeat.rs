@@ -131,7 +131,6 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
         r.finish()?;
         Ok(RepeatMap { customers })
     }
-
 }
 
 #[cfg(test)]

@@ -227,7 +227,6 @@ impl Summary for HealthState {
         }
         Ok(())
     }
-
 }
 
 #[cfg(test)]
