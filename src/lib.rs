@@ -3,6 +3,10 @@
 //! - [`kpi`]: the maths, plain Rust, unit-tested without PostgreSQL.
 //! - [`pg`]: thin fmgr functions exposing it; their SQL declarations live in `sql/`.
 
+// Every unsafe operation sits in an `unsafe` block of its own, even inside an `unsafe fn`, so
+// that each one can say why it is sound (see "The unsafe core" in CONTRIBUTING.md).
+#![deny(unsafe_op_in_unsafe_fn)]
+
 pub mod kpi;
 pub mod pg;
 

@@ -14,6 +14,7 @@ pub mod revenue;
 pub mod scale;
 pub mod share;
 pub mod state_text;
+pub mod stored;
 pub mod summary;
 pub mod survey;
 #[cfg(test)]

@@ -9,28 +9,30 @@
 //! layers:
 //!
 //! 1. The states that grow with the data reserve room before they grow with `try_reserve`
-//!   (`kpi::error::reserve`, for vectors and hash maps): a state too large for the memory
-//!   left is ERROR 53200, raised by the ordinary error path, which rolls back the one query;
-//!   the state is dropped with its memory context, and the session goes on.
+//!    (`kpi::error::reserve`, for vectors and hash maps): a state too large for the memory
+//!    left is ERROR 53200, raised by the ordinary error path, which rolls back the one query;
+//!    the state is dropped with its memory context, and the session goes on.
 //! 2. Any other allocation (small ones inside crates: bitmap containers, B-tree nodes, strings)
-//!   that fails is retried after the allocator gives back an emergency reserve of
-//!   [`RESERVE_BYTES`], held since the first call: the allocation then succeeds, the code
-//!   above it goes on undisturbed (the allocator itself never raises), and the fmgr function
-//!   that was running raises ERROR 53200 when its Rust body has returned
-//!   ([`raise_rescued`], called by `pg_function!`), from its outermost frame where nothing
-//!   is left to drop. The reserve is taken again on the next call that finds it missing, once
-//!   the failed query's states have been freed.
+//!    that fails is retried after the allocator gives back an emergency reserve of
+//!    [`RESERVE_BYTES`], held since the first call: the allocation then succeeds, the code
+//!    above it goes on undisturbed (the allocator itself never raises), and the fmgr function
+//!    that was running raises ERROR 53200 when its Rust body has returned
+//!    ([`raise_rescued`], called by `pg_function!`), from its outermost frame where nothing
+//!    is left to drop. The reserve is taken again on the next call that finds it missing, once
+//!    the failed query's states have been freed.
 //! 3. An allocation that fails even after that ends the session with FATAL 53200 instead of
-//!   aborting: a single request larger than the reserve outside the sites of layer 1 (a key
-//!   longer than that copied into a state, the stored or text form of such a summary built by
-//!   a final, serial, output or send function), or a call that needs more than the reserve
-//!   between the failure and its return (never one row of a transition function). FATAL
-//!   does not unwind or jump: PostgreSQL reports it, runs its exit callbacks (releasing locks
-//!   and aborting the transaction) and exits normally, so the postmaster restarts nothing and
-//!   the other sessions keep working. The frames of this process are abandoned, never
-//!   returned to, as `std::process::exit` abandons them. Rust's own collections are
-//!   consistent at every allocation point (they are written to survive a panic there), so
-//!   the exit callbacks that drop our states find them whole.
+//!    aborting: a single request larger than the reserve outside the sites of layer 1 (a key
+//!    longer than that copied into a state, the stored or text form of such a summary built by
+//!    a final, serial, output or send function), or a call that needs more than the reserve
+//!    between the failure and its return (never one row of a transition function). FATAL
+//!    does not unwind or jump: PostgreSQL reports it, runs its exit callbacks (releasing locks
+//!    and aborting the transaction) and exits normally, so the postmaster restarts nothing and
+//!    the other sessions keep working. The frames of this process are abandoned, never
+//!    returned to, as `std::process::exit` abandons them. Rust's own collections are
+//!    consistent at every allocation point (they are written to survive a panic there), so
+//!    the exit callbacks that drop our states find them whole.
+
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ffi::{c_char, c_int};
@@ -70,6 +72,7 @@ pub fn arm_reserve() {
 #[inline(never)]
 fn arm_reserve_cold() {
     RESCUED.store(false, Relaxed);
+    // SAFETY: a valid layout of non-zero size.
     let block = unsafe { System.alloc(reserve_layout()) };
     if !block.is_null() {
         RESERVE.store(block, Relaxed);
@@ -87,21 +90,20 @@ pub fn rescued() -> bool {
 /// so the `longjmp` out of `errfinish` skips only frames with nothing to drop. The text is
 /// formatted in ErrorContext, which PostgreSQL keeps in reserve for this; `function` is the
 /// C function's name, `fcinfo` gives the SQL name when there is one.
+///
+/// # Safety
+/// Called from the outermost frame of an fmgr function, with nothing left to drop; `fcinfo`
+/// is null or the live call.
 #[cold]
 #[inline(never)]
 pub unsafe fn raise_rescued(fcinfo: pgrx::pg_sys::FunctionCallInfo, function: &str) -> ! {
     RESCUED.store(false, Relaxed);
     let bytes = RESCUED_BYTES.load(Relaxed);
-    unsafe extern "C-unwind" {
-        fn errstart(elevel: c_int, domain: *const c_char) -> bool;
-        fn errcode(sqlerrcode: c_int) -> c_int;
-        fn errmsg_internal(fmt: *const c_char, ...) -> c_int;
-        fn errdetail_internal(fmt: *const c_char, ...) -> c_int;
-        fn errhint(fmt: *const c_char, ...) -> c_int;
-        fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
-    }
     #[cfg(not(test))]
+    // SAFETY: the caller's contract (the outermost frame of the fmgr function); every string
+    // is a NUL-terminated literal or `len` bytes of a live one, matching its format.
     unsafe {
+        use super::fmgr::elog::*;
         // The SQL name of the aggregate being computed (`mrr_agg`, not its transition
         // function `mrr_agg_accum`), else of the function called: read from the catalog cache
         // without allocating on the Rust heap; the C name when the call has neither.
@@ -149,6 +151,9 @@ pub unsafe fn raise_rescued(fcinfo: pgrx::pg_sys::FunctionCallInfo, function: &s
 /// calls, or null. These PostgreSQL functions are declared here, not taken from pgrx, whose
 /// wrappers would turn a PostgreSQL error into a Rust panic in a frame that may not unwind;
 /// they only read the call and the catalog cache.
+///
+/// # Safety
+/// `fcinfo` is null or the live call.
 #[cfg(not(test))]
 unsafe fn sql_name(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> *mut c_char {
     use pgrx::pg_sys::{Aggref, FunctionCallInfo, InvalidOid, Oid};
@@ -156,6 +161,8 @@ unsafe fn sql_name(fcinfo: pgrx::pg_sys::FunctionCallInfo) -> *mut c_char {
         fn get_func_name(funcid: Oid) -> *mut c_char;
         fn AggGetAggref(fcinfo: FunctionCallInfo) -> *mut Aggref;
     }
+    // SAFETY: `fcinfo` is null or the live call (the caller's contract); the catalog lookup
+    // only reads.
     unsafe {
         if fcinfo.is_null() {
             return std::ptr::null_mut();
@@ -181,44 +188,55 @@ struct Allocator;
 #[global_allocator]
 static ALLOCATOR: Allocator = Allocator;
 
+// SAFETY: every method passes the caller's layout and pointers to the system allocator,
+// unchanged, whose contract is the same; a failure is retried with the same arguments.
 unsafe impl GlobalAlloc for Allocator {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if ptr.is_null() {
-            return unsafe { retry(layout.size(), || System.alloc(layout)) };
-        }
-        ptr
+        // SAFETY: the caller's layout, as `GlobalAlloc::alloc` requires.
+        unsafe { or_retry(layout.size(), || System.alloc(layout)) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc_zeroed(layout) };
-        if ptr.is_null() {
-            return unsafe { retry(layout.size(), || System.alloc_zeroed(layout)) };
-        }
-        ptr
+        // SAFETY: as above.
+        unsafe { or_retry(layout.size(), || System.alloc_zeroed(layout)) }
     }
 
     #[inline]
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: a block of ours (so the system's) with its layout, per the caller.
         unsafe { System.dealloc(ptr, layout) }
     }
 
     #[inline]
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if new.is_null() {
-            // A failed realloc leaves the old block as it was: retrying it is sound.
-            return unsafe { retry(new_size, || System.realloc(ptr, layout, new_size)) };
-        }
-        new
+        // SAFETY: the caller's block and sizes; a failed realloc leaves the old block as it
+        // was, so retrying it is sound.
+        unsafe { or_retry(new_size, || System.realloc(ptr, layout, new_size)) }
     }
+}
+
+/// `allocate()`, tried again by [`retry`] when the system refuses it.
+///
+/// # Safety
+/// `allocate` is a call of the system allocator that may be repeated.
+#[inline(always)]
+unsafe fn or_retry(size: usize, allocate: impl Fn() -> *mut u8) -> *mut u8 {
+    let ptr = allocate();
+    if ptr.is_null() {
+        // SAFETY: the caller's contract.
+        return unsafe { retry(size, allocate) };
+    }
+    ptr
 }
 
 /// An allocation the system refused: null for a fallible growth site (its `try_reserve`
 /// reports the error), otherwise retried once with the reserve given back, and FATAL when
 /// even that fails. Never unwinds, never jumps (except FATAL's exit).
+///
+/// # Safety
+/// `again` is a call of the system allocator that may be repeated.
 #[cold]
 #[inline(never)]
 unsafe fn retry(size: usize, again: impl Fn() -> *mut u8) -> *mut u8 {
@@ -227,6 +245,7 @@ unsafe fn retry(size: usize, again: impl Fn() -> *mut u8) -> *mut u8 {
     }
     let reserve = RESERVE.swap(std::ptr::null_mut(), Relaxed);
     if !reserve.is_null() {
+        // SAFETY: the reserve, allocated with this layout and taken out of `RESERVE`.
         unsafe { System.dealloc(reserve, reserve_layout()) };
         let ptr = again();
         if !ptr.is_null() {
@@ -243,16 +262,12 @@ unsafe fn retry(size: usize, again: impl Fn() -> *mut u8) -> *mut u8 {
 #[cold]
 #[inline(never)]
 fn out_of_memory(size: usize) -> ! {
-    unsafe extern "C-unwind" {
-        fn errstart(elevel: c_int, domain: *const c_char) -> bool;
-        fn errcode(sqlerrcode: c_int) -> c_int;
-        fn errmsg_internal(fmt: *const c_char, ...) -> c_int;
-        fn errdetail_internal(fmt: *const c_char, ...) -> c_int;
-        fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
-    }
     // Tests of the maths run without PostgreSQL, whose symbols are then absent.
     #[cfg(not(test))]
+    // SAFETY: FATAL reports and exits the process without returning or unwinding; the
+    // strings are literals matching their formats.
     unsafe {
+        use super::fmgr::elog::*;
         if errstart(pgrx::PgLogLevel::FATAL as c_int, std::ptr::null()) {
             errcode(pgrx::PgSqlErrorCode::ERRCODE_OUT_OF_MEMORY as c_int);
             errmsg_internal(c"out of memory".as_ptr());

@@ -1,14 +1,22 @@
 //! Datums every summary type shares: C strings in the server encoding, varlena bytes, the
 //! binary-input buffer, and equality and hashing of stored summaries.
+//!
+//! Part of the unsafe core (see CONTRIBUTING.md).
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use pgrx::varlena::{set_varsize_4b, vardata_any, varsize_any_exhdr};
 
+use super::args::Args;
 use super::fmgr::{arg, pg_function};
 
 /// Argument 0 of a type input function (a C string in the server encoding) as UTF-8, so that
 /// parsers see the characters the user typed and errors can quote them back.
+///
+/// # Safety
+/// `fcinfo` is the live call of a type input function (argument 0 a C string).
 pub unsafe fn input_text(fcinfo: FunctionCallInfo) -> String {
+    // SAFETY: per the contract; the conversion returns its input or a palloc'd C string.
     unsafe {
         let cstr = arg(fcinfo, 0).cast_mut_ptr::<std::ffi::c_char>();
         let len = std::ffi::CStr::from_ptr(cstr).to_bytes().len();
@@ -23,11 +31,14 @@ pub unsafe fn input_text(fcinfo: FunctionCallInfo) -> String {
 
 /// Whether the database encoding is something other than UTF-8.
 pub fn server_is_not_utf8() -> bool {
+    // SAFETY: reads the backend's database encoding.
     unsafe { pg_sys::GetDatabaseEncoding() != pg_sys::pg_enc::PG_UTF8 as i32 }
 }
 
 /// Bytes of text in the server encoding, as UTF-8 (for summaries whose keys are text).
 pub fn server_bytes_to_utf8(bytes: &[u8]) -> Vec<u8> {
+    // SAFETY: reads `len` bytes of a live slice; the result is the input itself or a
+    // palloc'd NUL-terminated copy.
     unsafe {
         let converted = pg_sys::pg_server_to_any(
             bytes.as_ptr().cast(),
@@ -44,6 +55,7 @@ pub fn server_bytes_to_utf8(bytes: &[u8]) -> Vec<u8> {
 /// The conversion from UTF-8 to the database encoding, or `None` when text needs none (the
 /// database is UTF-8, or SQL_ASCII, which stores bytes as they come).
 fn utf8_to_server_proc() -> Option<(i32, pg_sys::Oid)> {
+    // SAFETY: catalog lookups of the backend, no pointer passed.
     unsafe {
         let server = pg_sys::GetDatabaseEncoding();
         if server == pg_sys::pg_enc::PG_UTF8 as i32 || server == pg_sys::pg_enc::PG_SQL_ASCII as i32
@@ -67,6 +79,8 @@ fn char_in_server(c: char, (server, proc): (i32, pg_sys::Oid)) -> Option<Vec<u8>
     let utf8 = c.encode_utf8(&mut utf8).as_bytes();
     // A conversion writes at most MAX_CONVERSION_GROWTH (4) bytes per input byte, then a NUL.
     let mut out = [0u8; 4 * 4 + 1];
+    // SAFETY: reads `utf8` and writes at most `out.len()` bytes into `out`, both live; the
+    // no-error mode returns instead of raising.
     let converted = unsafe {
         pg_sys::pg_do_encoding_conversion_buf(
             proc,
@@ -120,7 +134,11 @@ pub fn without_server_form(text: &str) -> Option<char> {
 
 /// Returns `text` (UTF-8) as a palloc'd C string in the server encoding (type output
 /// functions), so that a key typed as 'é' in a LATIN1 database prints as 'é' and reads back.
+///
+/// # Safety
+/// Called in a backend (palloc in the current memory context).
 pub unsafe fn return_cstring(text: &str) -> Datum {
+    // SAFETY: reads `len` bytes of a live string; the conversion's result is a C string.
     unsafe {
         let converted;
         let bytes = if text.is_ascii() || !server_is_not_utf8() {
@@ -139,7 +157,11 @@ pub unsafe fn return_cstring(text: &str) -> Datum {
 }
 
 /// A palloc'd, NUL-terminated copy of `bytes` (which hold no NUL).
+///
+/// # Safety
+/// Called in a backend (palloc in the current memory context).
 pub unsafe fn palloc_cstring(bytes: &[u8]) -> Datum {
+    // SAFETY: writes `len + 1` bytes into a block of that size.
     unsafe {
         let cstring = pg_sys::palloc(bytes.len() + 1).cast::<u8>();
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), cstring, bytes.len());
@@ -149,7 +171,11 @@ pub unsafe fn palloc_cstring(bytes: &[u8]) -> Datum {
 }
 
 /// A new varlena (bytea or a summary type) holding `bytes`, in the current memory context.
+///
+/// # Safety
+/// Called in a backend (palloc in the current memory context).
 pub unsafe fn new_varlena(bytes: &[u8]) -> Datum {
+    // SAFETY: writes the header and `len` bytes into a block of that size.
     unsafe {
         let size = pg_sys::VARHDRSZ + bytes.len();
         let ptr = pg_sys::palloc(size).cast::<u8>();
@@ -160,7 +186,15 @@ pub unsafe fn new_varlena(bytes: &[u8]) -> Datum {
 }
 
 /// The bytes of a varlena datum after its header, detoasted (any header size).
+///
+/// Prefer [`Args::bytes`](super::args::Args::bytes), whose slice cannot outlive the call.
+///
+/// # Safety
+/// `value` is a non-null varlena datum; the caller chooses `'a`, which must not outlive the
+/// datum (or its detoasted copy, in the current memory context), and must not change the
+/// bytes while the slice lives.
 pub unsafe fn varlena_bytes<'a>(value: Datum) -> &'a [u8] {
+    // SAFETY: per the contract.
     unsafe {
         let detoasted = pg_sys::pg_detoast_datum_packed(value.cast_mut_ptr());
         std::slice::from_raw_parts(
@@ -171,7 +205,11 @@ pub unsafe fn varlena_bytes<'a>(value: Datum) -> &'a [u8] {
 }
 
 /// The rest of a binary-input message buffer (argument 0 of a `recv` function), consumed.
+///
+/// # Safety
+/// `fcinfo` is the live call of a `recv` function; `'a` ends with the call.
 pub unsafe fn receive_bytes<'a>(fcinfo: FunctionCallInfo) -> &'a [u8] {
+    // SAFETY: per the contract: argument 0 is a `StringInfo` whose cursor is within its data.
     unsafe {
         let buf = arg(fcinfo, 0).cast_mut_ptr::<pg_sys::StringInfoData>();
         let start = (*buf).cursor as usize;
@@ -192,29 +230,33 @@ unsafe extern "C" {
     fn hash_bytes_extended(k: *const u8, keylen: std::ffi::c_int, seed: u64) -> u64;
 }
 
-unsafe fn same_bytes(fcinfo: FunctionCallInfo) -> bool {
-    unsafe { varlena_bytes(arg(fcinfo, 0)) == varlena_bytes(arg(fcinfo, 1)) }
+fn same_bytes(args: &Args) -> bool {
+    args.bytes(0) == args.bytes(1)
 }
 
-pg_function!(fn csm_summary_eq(fcinfo) {
-    unsafe { Datum::from(same_bytes(fcinfo)) }
-});
-
-pg_function!(fn csm_summary_ne(fcinfo) {
-    unsafe { Datum::from(!same_bytes(fcinfo)) }
-});
-
-pg_function!(fn csm_summary_hash(fcinfo) {
+/// PostgreSQL's `hash_any_extended` of `bytes` with `seed` (`hash_any` when `seed` is None).
+fn hash_of(bytes: &[u8], seed: Option<u64>) -> Datum {
+    // SAFETY: both read `len` bytes from a live slice and nothing else.
     unsafe {
-        let bytes = varlena_bytes(arg(fcinfo, 0));
-        Datum::from(hash_bytes(bytes.as_ptr(), bytes.len() as i32))
+        match seed {
+            None => Datum::from(hash_bytes(bytes.as_ptr(), bytes.len() as i32)),
+            Some(seed) => Datum::from(hash_bytes_extended(bytes.as_ptr(), bytes.len() as i32, seed)),
+        }
     }
+}
+
+pg_function!(fn csm_summary_eq(args) safe {
+    args.return_bool(same_bytes(args))
 });
 
-pg_function!(fn csm_summary_hash_extended(fcinfo) {
-    unsafe {
-        let bytes = varlena_bytes(arg(fcinfo, 0));
-        let seed = arg(fcinfo, 1).value() as u64;
-        Datum::from(hash_bytes_extended(bytes.as_ptr(), bytes.len() as i32, seed))
-    }
+pg_function!(fn csm_summary_ne(args) safe {
+    args.return_bool(!same_bytes(args))
+});
+
+pg_function!(fn csm_summary_hash(args) safe {
+    hash_of(args.bytes(0), None)
+});
+
+pg_function!(fn csm_summary_hash_extended(args) safe {
+    hash_of(args.bytes(0), Some(args.i64(1) as u64))
 });

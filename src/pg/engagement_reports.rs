@@ -2,11 +2,13 @@
 //! behind the counts (`lifecycle_status`, `was_active`) and more cohorts (`retention` by
 //! recurring or sign-up cohorts). The maths is in `kpi::engagement::{range, status, cohorts}`.
 
-use pgrx::pg_sys::{Datum, FunctionCallInfo};
+#![warn(clippy::undocumented_unsafe_blocks)]
 
-use super::datum;
-use super::engagement::{bigint_key, float8, grain, int4, int8, text_key, uuid_key, Rows};
-use super::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, OrRaise};
+use pgrx::pg_sys::Datum;
+
+use super::args::Args;
+use super::fmgr::{pg_function, raise, OrRaise};
+use super::rows::{float8, int4, int8, Rows, NO_RESULT};
 use crate::kpi::engagement::calendar::{Grain, DATE_NOBEGIN, DATE_NOEND};
 use crate::kpi::engagement::cohorts::{self, CohortBy};
 use crate::kpi::engagement::format::DaysView;
@@ -15,33 +17,24 @@ use crate::kpi::engagement::report::{self, LifecycleRow, RetentionRow};
 use crate::kpi::engagement::status::{check_kind, Sets};
 use crate::kpi::engagement::{Activity, KeyKind};
 use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::stored::versioned_view;
 use crate::kpi::summary::Summary;
 
-const NO_RESULT: usize = 0;
-
 /// The stored summary in argument `n`, its days read (bitmaps decoded later, on demand).
-unsafe fn view_at<'a>(fcinfo: FunctionCallInfo, n: usize) -> DaysView<'a> {
-    let bytes = unsafe { datum::varlena_bytes(arg(fcinfo, n)) };
-    let parsed = match bytes.split_first() {
-        Some((v, payload)) if *v == Activity::VERSION => DaysView::parse_payload(payload),
-        Some((v, _)) => Err(format!("Format version {v} is not supported.")),
-        None => Err("The value is empty.".to_string()),
-    };
-    parsed
-        .map_err(|why| {
-            KpiError::new(
-                ErrorKind::BadBinary,
-                "invalid binary activity_summary value",
-                why,
-                "The value is corrupt or was written by another version; recompute it.",
-            )
-        })
+fn view_at<'a>(args: &'a Args, n: usize) -> DaysView<'a> {
+    let bytes = args.bytes(n);
+    versioned_view(Activity::TYPE_NAME, Activity::VERSION, bytes, DaysView::parse_payload)
         .or_raise()
 }
 
+/// The grain in argument `n` (text).
+fn grain(args: &Args, n: usize) -> Grain {
+    Grain::parse(&String::from_utf8_lossy(args.text(n))).or_raise()
+}
+
 /// Refuses a NULL argument `n` of a non-strict report (an unbounded range or no grain).
-unsafe fn require(fcinfo: FunctionCallInfo, n: usize, function: &str, name: &str) {
-    if unsafe { arg_is_null(fcinfo, n) } {
+fn require(args: &Args, n: usize, function: &str, name: &str) {
+    if args.is_null(n) {
         raise(KpiError::new(
             ErrorKind::InvalidParameter,
             format!("{function} {name} cannot be null"),
@@ -52,19 +45,12 @@ unsafe fn require(fcinfo: FunctionCallInfo, n: usize, function: &str, name: &str
 }
 
 /// The checked range of days in arguments `a` and `b`.
-unsafe fn arg_days(
-    fcinfo: FunctionCallInfo,
-    (a, b): (usize, usize),
-    function: &str,
-    names: (&str, &str),
-) -> (i32, i32) {
-    unsafe {
-        require(fcinfo, a, function, names.0);
-        require(fcinfo, b, function, names.1);
-        let (from, to) = (arg_i32(fcinfo, a), arg_i32(fcinfo, b));
-        range::check_bounded(function, names, from, to).or_raise();
-        (from, to)
-    }
+fn arg_days(args: &Args, (a, b): (usize, usize), function: &str, names: (&str, &str)) -> (i32, i32) {
+    require(args, a, function, names.0);
+    require(args, b, function, names.1);
+    let (from, to) = (args.date(a), args.date(b));
+    range::check_bounded(function, names, from, to).or_raise();
+    (from, to)
 }
 
 fn lifecycle_row(rows: &Rows, r: LifecycleRow) {
@@ -93,38 +79,34 @@ fn retention_row(rows: &Rows, r: RetentionRow) {
     )
 }
 
-pg_function!(fn csm_activity_lifecycle_range(fcinfo) {
-    unsafe {
-        require(fcinfo, 1, "lifecycle", "grain");
-        let (from, to) = arg_days(fcinfo, (2, 3), "lifecycle", ("report_from", "report_to"));
-        let grain = grain(fcinfo, 1);
-        let rows = Rows::new(fcinfo);
-        if arg_is_null(fcinfo, 0) {
-            return Datum::from(NO_RESULT);
-        }
-        let view = view_at(fcinfo, 0);
-        range::lifecycle_between(&view, grain, from, to, |r| lifecycle_row(&rows, r)).or_raise();
-        Datum::from(NO_RESULT)
+pg_function!(fn csm_activity_lifecycle_range(args) safe {
+    require(args, 1, "lifecycle", "grain");
+    let (from, to) = arg_days(args, (2, 3), "lifecycle", ("report_from", "report_to"));
+    let grain = grain(args, 1);
+    let rows = Rows::new(args);
+    if args.is_null(0) {
+        return NO_RESULT;
     }
+    let view = view_at(args, 0);
+    range::lifecycle_between(&view, grain, from, to, |r| lifecycle_row(&rows, r)).or_raise();
+    NO_RESULT
 });
 
-pg_function!(fn csm_activity_daily_kpis_range(fcinfo) {
-    unsafe {
-        let (from, to) = arg_days(fcinfo, (1, 2), "daily_activity_kpis", ("from_day", "to_day"));
-        let rows = Rows::new(fcinfo);
-        if arg_is_null(fcinfo, 0) {
-            return Datum::from(NO_RESULT);
-        }
-        let view = view_at(fcinfo, 0);
-        range::daily_kpis_between(&view, from, to, |r| {
-            rows.put(
-                [int4(r.day), int8(r.dau), int8(r.wau), int8(r.mau), float8(r.stickiness.unwrap_or(0.0))],
-                [false, false, false, false, r.stickiness.is_none()],
-            )
-        })
-        .or_raise();
-        Datum::from(NO_RESULT)
+pg_function!(fn csm_activity_daily_kpis_range(args) safe {
+    let (from, to) = arg_days(args, (1, 2), "daily_activity_kpis", ("from_day", "to_day"));
+    let rows = Rows::new(args);
+    if args.is_null(0) {
+        return NO_RESULT;
     }
+    let view = view_at(args, 0);
+    range::daily_kpis_between(&view, from, to, |r| {
+        rows.put(
+            [int4(r.day), int8(r.dau), int8(r.wau), int8(r.mau), float8(r.stickiness.unwrap_or(0.0))],
+            [false, false, false, false, r.stickiness.is_none()],
+        )
+    })
+    .or_raise();
+    NO_RESULT
 });
 
 /// What a per-key function asks of a summary, so that the sets built for one call serve the
@@ -137,31 +119,25 @@ struct Cache {
     sets: Sets,
 }
 
-/// The sets for `question` on the summary in argument 0: kept in `fn_extra` while the same
-/// summary (byte for byte) and question come back.
-unsafe fn cached<'a>(
-    fcinfo: FunctionCallInfo,
+/// `answer` of the sets for `question` on the summary in argument 0: kept in the call site's
+/// cache while the same summary (byte for byte) and question come back.
+fn cached<R>(
+    args: &Args,
     question: (u8, u8, i32, i32),
     build: impl FnOnce(&DaysView) -> Sets,
-) -> &'a Sets {
-    unsafe {
-        let flinfo = (*fcinfo).flinfo;
-        if (*flinfo).fn_extra.is_null() {
-            let cache = pgrx::PgMemoryContexts::For((*flinfo).fn_mcxt)
-                .leak_and_drop_on_delete(Cache::default());
-            (*flinfo).fn_extra = cache.cast();
-        }
-        let cache = &mut *(*flinfo).fn_extra.cast::<Cache>();
-        let bytes = datum::varlena_bytes(arg(fcinfo, 0));
+    answer: impl FnOnce(&Sets) -> R,
+) -> R {
+    args.with_call_site_cache(|cache: &mut Cache| {
+        let bytes = args.bytes(0);
         if cache.question != Some(question) || cache.summary != bytes {
             cache.question = None;
-            cache.sets = build(&view_at(fcinfo, 0));
+            cache.sets = build(&view_at(args, 0));
             cache.summary.clear();
             cache.summary.extend_from_slice(bytes);
             cache.question = Some(question);
         }
-        &cache.sets
-    }
+        answer(&cache.sets)
+    })
 }
 
 fn grain_code(g: Grain) -> u8 {
@@ -173,114 +149,117 @@ fn grain_code(g: Grain) -> u8 {
     }
 }
 
-unsafe fn lifecycle_status(
-    fcinfo: FunctionCallInfo,
-    kind: KeyKind,
-    key: unsafe fn(Datum) -> u64,
-) -> Datum {
-    unsafe {
-        let grain = grain(fcinfo, 2);
-        let day = arg_i32(fcinfo, 3);
-        if day == DATE_NOBEGIN || day == DATE_NOEND {
-            raise(KpiError::new(
-                ErrorKind::InvalidParameter,
-                format!(
-                    "lifecycle_status period cannot be {}",
-                    if day == DATE_NOEND {
-                        "infinity"
-                    } else {
-                        "-infinity"
-                    }
-                ),
-                "The status is that of the period holding a day; an infinite date is in none.",
-                "Pass a date inside the period, such as its first day.",
-            ));
-        }
-        // Keyed by the period, so that any day of it finds what the last call built.
-        let period = grain.first_day(grain.index(day.into()));
-        let sets = cached(fcinfo, (0, grain_code(grain), period, 0), |v| {
-            Sets::lifecycle(v, grain, day).or_raise()
-        });
-        check_kind("lifecycle_status", sets.kind, kind).or_raise();
-        match sets.status(key(arg(fcinfo, 1))) {
-            Some(s) => datum::new_varlena(s.name().as_bytes()),
-            None => {
-                (*fcinfo).isnull = true;
-                Datum::from(0usize)
-            }
-        }
+/// The key of argument 1 as the summary hashes it.
+fn key_of(args: &Args, key: unsafe fn(Datum) -> u64) -> u64 {
+    // SAFETY: `key` reads argument 1, not NULL, of the type the function's kind names (the
+    // SQL declaration).
+    unsafe { key(args.non_null(1)) }
+}
+
+fn lifecycle_status(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum {
+    let grain = grain(args, 2);
+    let day = args.date(3);
+    if day == DATE_NOBEGIN || day == DATE_NOEND {
+        raise(KpiError::new(
+            ErrorKind::InvalidParameter,
+            format!(
+                "lifecycle_status period cannot be {}",
+                if day == DATE_NOEND {
+                    "infinity"
+                } else {
+                    "-infinity"
+                }
+            ),
+            "The status is that of the period holding a day; an infinite date is in none.",
+            "Pass a date inside the period, such as its first day.",
+        ));
+    }
+    // Keyed by the period, so that any day of it finds what the last call built.
+    let period = grain.first_day(grain.index(day.into()));
+    let status = cached(
+        args,
+        (0, grain_code(grain), period, 0),
+        |v| Sets::lifecycle(v, grain, day).or_raise(),
+        |sets| {
+            check_kind("lifecycle_status", sets.kind, kind).or_raise();
+            sets.status(key_of(args, key))
+        },
+    );
+    match status {
+        Some(s) => args.return_bytes(s.name().as_bytes()),
+        None => args.return_null(),
     }
 }
 
-pg_function!(fn csm_activity_status_int8(fcinfo) {
-    unsafe { lifecycle_status(fcinfo, KeyKind::Bigint, bigint_key) }
-});
-pg_function!(fn csm_activity_status_text(fcinfo) {
-    unsafe { lifecycle_status(fcinfo, KeyKind::Text, text_key) }
-});
-pg_function!(fn csm_activity_status_uuid(fcinfo) {
-    unsafe { lifecycle_status(fcinfo, KeyKind::Uuid, uuid_key) }
-});
-
-unsafe fn was_active(
-    fcinfo: FunctionCallInfo,
-    kind: KeyKind,
-    key: unsafe fn(Datum) -> u64,
-) -> Datum {
-    unsafe {
-        let (from, to) = (arg_i32(fcinfo, 2), arg_i32(fcinfo, 3));
-        if from > to {
-            report::active_users(&view_at(fcinfo, 0), from, to).or_raise();
-        }
-        // Infinite bounds are meaningful here: 'infinity' is "ever since" or "from then on".
-        let sets = cached(fcinfo, (1, 0, from, to), |v| {
-            Sets::activity(v, from, to).or_raise()
+/// Declares one function per key type of `activity_summary` (bigint, text, uuid), each calling
+/// `$helper(args, kind, key)` with the kind and the key's hash reader.
+macro_rules! per_key_kind {
+    ($helper:path: $int8:ident, $text:ident, $uuid:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $int8(args) safe {
+            use $crate::kpi::engagement::KeyKind;
+            $helper(args, KeyKind::Bigint, $crate::pg::engagement::bigint_key)
         });
-        check_kind("was_active", sets.kind, kind).or_raise();
-        Datum::from(sets.active(key(arg(fcinfo, 1))))
+        $crate::pg::fmgr::pg_function!(fn $text(args) safe {
+            use $crate::kpi::engagement::KeyKind;
+            $helper(args, KeyKind::Text, $crate::pg::engagement::text_key)
+        });
+        $crate::pg::fmgr::pg_function!(fn $uuid(args) safe {
+            use $crate::kpi::engagement::KeyKind;
+            $helper(args, KeyKind::Uuid, $crate::pg::engagement::uuid_key)
+        });
+    };
+}
+pub(crate) use per_key_kind;
+
+per_key_kind!(lifecycle_status:
+    csm_activity_status_int8, csm_activity_status_text, csm_activity_status_uuid);
+
+fn was_active(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum {
+    let (from, to) = (args.date(2), args.date(3));
+    if from > to {
+        report::active_users(&view_at(args, 0), from, to).or_raise();
     }
+    // Infinite bounds are meaningful here: 'infinity' is "ever since" or "from then on".
+    let active = cached(
+        args,
+        (1, 0, from, to),
+        |v| Sets::activity(v, from, to).or_raise(),
+        |sets| {
+            check_kind("was_active", sets.kind, kind).or_raise();
+            sets.active(key_of(args, key))
+        },
+    );
+    args.return_bool(active)
 }
 
-pg_function!(fn csm_activity_was_active_int8(fcinfo) {
-    unsafe { was_active(fcinfo, KeyKind::Bigint, bigint_key) }
-});
-pg_function!(fn csm_activity_was_active_text(fcinfo) {
-    unsafe { was_active(fcinfo, KeyKind::Text, text_key) }
-});
-pg_function!(fn csm_activity_was_active_uuid(fcinfo) {
-    unsafe { was_active(fcinfo, KeyKind::Uuid, uuid_key) }
+per_key_kind!(was_active:
+    csm_activity_was_active_int8, csm_activity_was_active_text, csm_activity_was_active_uuid);
+
+pg_function!(fn csm_activity_retention_by(args) safe {
+    let view = view_at(args, 0);
+    let grain = grain(args, 1);
+    let periods = args.i32(2);
+    let by = CohortBy::parse(&String::from_utf8_lossy(args.text(3))).or_raise();
+    let rows = Rows::new(args);
+    match by {
+        CohortBy::FirstActive => {
+            report::retention(&view, grain, periods, |r| retention_row(&rows, r))
+        }
+        CohortBy::Recurring => {
+            cohorts::recurring(&view, grain, periods, |r| retention_row(&rows, r))
+        }
+    }
+    .or_raise();
+    NO_RESULT
 });
 
-pg_function!(fn csm_activity_retention_by(fcinfo) {
-    unsafe {
-        let view = view_at(fcinfo, 0);
-        let grain = grain(fcinfo, 1);
-        let periods = arg_i32(fcinfo, 2);
-        let by = datum::varlena_bytes(arg(fcinfo, 3));
-        let by = CohortBy::parse(&String::from_utf8_lossy(by)).or_raise();
-        let rows = Rows::new(fcinfo);
-        match by {
-            CohortBy::FirstActive => {
-                report::retention(&view, grain, periods, |r| retention_row(&rows, r))
-            }
-            CohortBy::Recurring => {
-                cohorts::recurring(&view, grain, periods, |r| retention_row(&rows, r))
-            }
-        }
+pg_function!(fn csm_activity_retention_signup(args) safe {
+    let signed_up = view_at(args, 0);
+    let activity = view_at(args, 1);
+    let grain = grain(args, 2);
+    let periods = args.i32(3);
+    let rows = Rows::new(args);
+    cohorts::signup(&signed_up, &activity, grain, periods, |r| retention_row(&rows, r))
         .or_raise();
-        Datum::from(NO_RESULT)
-    }
-});
-
-pg_function!(fn csm_activity_retention_signup(fcinfo) {
-    unsafe {
-        let signed_up = view_at(fcinfo, 0);
-        let activity = view_at(fcinfo, 1);
-        let grain = grain(fcinfo, 2);
-        let periods = arg_i32(fcinfo, 3);
-        let rows = Rows::new(fcinfo);
-        cohorts::signup(&signed_up, &activity, grain, periods, |r| retention_row(&rows, r))
-            .or_raise();
-        Datum::from(NO_RESULT)
-    }
+    NO_RESULT
 });

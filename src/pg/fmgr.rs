@@ -4,6 +4,10 @@
 //! state is a datum that the transition function updates in place (see `state.rs`), which
 //! pgrx's typed `#[pg_extern]` wrappers cannot express without copying or serializing it on
 //! every row. Their SQL declarations are hand-written in `sql/`, where the API can be read.
+//!
+//! Part of the unsafe core (see CONTRIBUTING.md): function bodies written in the `safe` form
+//! read their arguments through [`Args`](super::args::Args) and hold no `unsafe`.
+#![warn(clippy::undocumented_unsafe_blocks)]
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
@@ -25,9 +29,41 @@ use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 /// error (no `palloc`, no `pg_sys` call) and nothing that can panic (no index or arithmetic
 /// that could go out of range, no `or_raise`), as an unwind or a `longjmp` out of it would
 /// cross into C.
+///
+/// The form for new code is `fn name(args) safe { .. }`: the body is safe Rust, a function of
+/// its own that receives the call's arguments as an [`Args`](crate::pg::args::Args) reader
+/// (`args.i32(1)`, `args.text(2)`, `args.update_counters(0, ..)`, `args.return_f64(..)`) and
+/// never sees `fcinfo`. The other two forms take the raw `fcinfo` in an `unsafe` body and
+/// remain for the functions not yet moved over.
 macro_rules! pg_function {
+    ($(#[$attr:meta])* fn $name:ident($args:ident) safe $body:block) => {
+        $(#[$attr])*
+        ///
+        /// # Safety
+        /// Called by PostgreSQL's function manager with a live call, through the SQL
+        /// declaration of csmetrics's install script.
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn $name(
+            fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
+        ) -> ::pgrx::pg_sys::Datum {
+            // A safe function: the body cannot reach past the reader.
+            #[inline(always)]
+            fn body($args: &$crate::pg::args::Args<'_>) -> ::pgrx::pg_sys::Datum $body
+            $crate::pg::fmgr::pg_function!(@guard $name fcinfo {
+                // SAFETY: PostgreSQL's function manager calls this symbol with the live call,
+                // through the SQL declaration of csmetrics's install script.
+                let args = unsafe { $crate::pg::args::Args::new(fcinfo) };
+                body(&args)
+            })
+        }
+        $crate::pg::fmgr::pg_function!(@finfo $name);
+    };
     ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) $body:block) => {
         $(#[$attr])*
+        ///
+        /// # Safety
+        /// Called by PostgreSQL's function manager with a live call, through the SQL
+        /// declaration of csmetrics's install script.
         #[unsafe(no_mangle)]
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
@@ -38,6 +74,10 @@ macro_rules! pg_function {
     };
     ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) unguarded(args $nargs:literal) $fast:block guarded $body:block) => {
         $(#[$attr])*
+        ///
+        /// # Safety
+        /// Called by PostgreSQL's function manager with a live call, through the SQL
+        /// declaration of csmetrics's install script.
         #[unsafe(no_mangle)]
         pub unsafe extern "C-unwind" fn $name(
             $fcinfo: ::pgrx::pg_sys::FunctionCallInfo,
@@ -45,20 +85,26 @@ macro_rules! pg_function {
             // A call with fewer arguments (a wrong SQL declaration) goes to the guarded path,
             // whose argument checks raise the error.
             #[allow(unused_unsafe)]
+            // SAFETY: `$fcinfo` is the live call PostgreSQL passed.
             if unsafe { $crate::pg::fmgr::has_args($fcinfo, $nargs) } {
                 // A statement of its own, so that the fast path's temporaries are dropped
                 // before an error may be raised below.
+                // SAFETY: the fast path reads at most the `$nargs` arguments checked above,
+                // and neither raises nor panics (the contract of this form).
                 let fast: Option<::pgrx::pg_sys::Datum> = unsafe { $fast };
                 if let Some(datum) = fast {
                     // An allocation of the fast path that only the emergency reserve
                     // satisfied: ERROR 53200 (see `pg::alloc`).
                     if $crate::pg::alloc::rescued() {
+                        // SAFETY: the outermost frame, holding nothing to drop.
                         unsafe { $crate::pg::alloc::raise_rescued($fcinfo, stringify!($name)) }
                     }
                     return datum;
                 }
             }
             // Out of line, so that the fast path keeps a small frame.
+            /// # Safety
+            /// The live call.
             #[cold]
             #[inline(never)]
             unsafe fn guarded(
@@ -66,6 +112,7 @@ macro_rules! pg_function {
             ) -> ::pgrx::pg_sys::Datum {
                 $crate::pg::fmgr::pg_function!(@guard $name $fcinfo $body)
             }
+            // SAFETY: the live call, passed on.
             unsafe { guarded($fcinfo) }
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
@@ -79,16 +126,20 @@ macro_rules! pg_function {
         $crate::pg::fmgr::set_current_function(&NAME);
         $crate::pg::alloc::arm_reserve();
         #[allow(unused_unsafe)]
+        // SAFETY: pgrx's guard of a call from PostgreSQL, around a body that unwinds only
+        // through Rust frames.
         let result = unsafe {
             ::pgrx::pg_sys::panic::pgrx_extern_c_guard(move || {
                 $crate::pg::fmgr::catch_raised(move || $body)
             })
         };
         match result {
+            // SAFETY: the outermost frame, after the body dropped everything it held.
             Ok(_) if $crate::pg::alloc::rescued() => unsafe {
                 $crate::pg::alloc::raise_rescued($fcinfo, NAME)
             },
             Ok(datum) => datum,
+            // SAFETY: as above.
             Err(raised) => unsafe { $crate::pg::fmgr::throw(raised) },
         }
     }};
@@ -192,7 +243,12 @@ pub fn raise(error: Box<KpiError>) -> ! {
     std::panic::panic_any(raised)
 }
 
+/// A C string copy of `bytes` in ErrorContext.
+///
+/// # Safety
+/// Called in a backend, with `bytes` holding no NUL.
 unsafe fn in_error_context(bytes: &[u8]) -> *const std::ffi::c_char {
+    // SAFETY: ErrorContext always exists; the switch is undone before returning.
     unsafe {
         let old = pg_sys::MemoryContextSwitchTo(pg_sys::ErrorContext);
         let copy = super::datum::palloc_cstring(bytes).cast_mut_ptr();
@@ -215,7 +271,7 @@ pub struct Raised {
     function: *const std::ffi::c_char,
 }
 
-// A panic payload must be Send; a backend has one thread, and pgrx refuses others.
+// SAFETY: a panic payload must be Send; a backend has one thread, and pgrx refuses others.
 unsafe impl Send for Raised {}
 
 /// Runs a C function's body, returning a [`Raised`] error instead of unwinding with it; every
@@ -238,19 +294,17 @@ pub fn catch_raised(body: impl FnOnce() -> Datum) -> Result<Datum, Raised> {
 /// `longjmp` out of `errfinish` then skips only frames with nothing to drop (Rust's "plain
 /// old frames"), which is sound. pgrx declares these functions privately; they are not
 /// wrapped by its FFI guard, so the `longjmp` goes straight to PostgreSQL's handler.
+///
+/// # Safety
+/// Called from the outermost frame of a C function, with nothing left to drop.
 #[doc(hidden)]
 #[cold]
 #[inline(never)]
 pub unsafe fn throw(raised: Raised) -> ! {
-    use std::ffi::{c_char, c_int};
-    unsafe extern "C-unwind" {
-        fn errstart(elevel: c_int, domain: *const c_char) -> bool;
-        fn errcode(sqlerrcode: c_int) -> c_int;
-        fn errmsg_internal(fmt: *const c_char, ...) -> c_int;
-        fn errdetail_internal(fmt: *const c_char, ...) -> c_int;
-        fn errhint(fmt: *const c_char, ...) -> c_int;
-        fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
-    }
+    use elog::*;
+    use std::ffi::c_int;
+    // SAFETY: the caller's contract (the outermost frame); the strings are palloc'd C strings
+    // made by `raise`, passed as `%s` arguments.
     unsafe {
         if errstart(PgLogLevel::ERROR as c_int, std::ptr::null()) {
             errcode(raised.code);
@@ -262,6 +316,20 @@ pub unsafe fn throw(raised: Raised) -> ! {
     }
     // errstart(ERROR) always starts a report, and errfinish does not return from one.
     std::process::abort()
+}
+
+/// PostgreSQL's `ereport` steps, for reports made without pgrx (whose wrappers would turn an
+/// error into a Rust panic in frames that may not unwind): pgrx declares them privately.
+pub(crate) mod elog {
+    use std::ffi::{c_char, c_int};
+    unsafe extern "C-unwind" {
+        pub fn errstart(elevel: c_int, domain: *const c_char) -> bool;
+        pub fn errcode(sqlerrcode: c_int) -> c_int;
+        pub fn errmsg_internal(fmt: *const c_char, ...) -> c_int;
+        pub fn errdetail_internal(fmt: *const c_char, ...) -> c_int;
+        pub fn errhint(fmt: *const c_char, ...) -> c_int;
+        pub fn errfinish(filename: *const c_char, lineno: c_int, funcname: *const c_char);
+    }
 }
 
 /// `result.or_raise()`: the value, or the error raised in PostgreSQL.
@@ -284,28 +352,49 @@ impl<T> OrRaise<T> for KpiResult<T> {
 /// The raw datum of argument `n`. Checked against the number of arguments the call has: the
 /// SQL declarations are written by hand, and one with fewer arguments than the Rust reads
 /// must be an error, not a read past the end of `fcinfo` (one compare, predicted taken).
+///
+/// Prefer [`Args`](crate::pg::args::Args) in new code (`pg_function!(fn f(args) safe {..})`).
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline(always)]
 #[track_caller]
 pub unsafe fn arg(fcinfo: FunctionCallInfo, n: usize) -> Datum {
-    unsafe {
-        check_nargs(fcinfo, n);
-        (*fcinfo).args.as_slice(n + 1)[n].value
-    }
+    // SAFETY: the caller's live call.
+    unsafe { nullable_arg(fcinfo, n).value }
 }
 
 /// Whether argument `n` is SQL NULL.
+///
+/// Prefer [`Args::is_null`](crate::pg::args::Args::is_null) in new code.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline(always)]
 #[track_caller]
 pub unsafe fn arg_is_null(fcinfo: FunctionCallInfo, n: usize) -> bool {
+    // SAFETY: the caller's live call.
+    unsafe { nullable_arg(fcinfo, n).isnull }
+}
+
+/// Argument `n` and its null flag, checked against the call's `nargs`.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
+#[inline(always)]
+#[track_caller]
+unsafe fn nullable_arg(fcinfo: FunctionCallInfo, n: usize) -> pg_sys::NullableDatum {
+    // SAFETY: `n` is below the call's `nargs`, checked first.
     unsafe {
         check_nargs(fcinfo, n);
-        (*fcinfo).args.as_slice(n + 1)[n].isnull
+        (*fcinfo).args.as_slice(n + 1)[n]
     }
 }
 
 #[inline(always)]
 #[track_caller]
 unsafe fn check_nargs(fcinfo: FunctionCallInfo, n: usize) {
+    // SAFETY: the caller's live call.
     let nargs = unsafe { (*fcinfo).nargs };
     if n >= nargs.max(0) as usize {
         too_few_args(n, nargs);
@@ -314,8 +403,12 @@ unsafe fn check_nargs(fcinfo: FunctionCallInfo, n: usize) {
 
 /// Whether the call has at least `n` arguments: the unguarded fast path of a transition
 /// function checks this first, as it may not raise (the guarded path then does).
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline(always)]
 pub unsafe fn has_args(fcinfo: FunctionCallInfo, n: usize) -> bool {
+    // SAFETY: the caller's live call.
     unsafe { (*fcinfo).nargs >= 0 && (*fcinfo).nargs as usize >= n }
 }
 
@@ -345,29 +438,53 @@ fn too_few_args(n: usize, nargs: i16) -> ! {
 }
 
 /// Argument `n`, declared `integer` in SQL.
+///
+/// Prefer [`Args::i32`](crate::pg::args::Args::i32) in new code.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline]
 pub unsafe fn arg_i32(fcinfo: FunctionCallInfo, n: usize) -> i32 {
+    // SAFETY: the caller's live call; `arg` checks `n`.
     unsafe { arg(fcinfo, n).value() as i32 }
 }
 
 /// Argument `n`, declared `double precision` in SQL.
+///
+/// Prefer [`Args::f64`](crate::pg::args::Args::f64) in new code.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline]
 pub unsafe fn arg_f64(fcinfo: FunctionCallInfo, n: usize) -> f64 {
+    // SAFETY: the caller's live call; `arg` checks `n`.
     f64::from_bits(unsafe { arg(fcinfo, n).value() } as u64)
 }
 
 /// Returns SQL NULL.
+///
+/// Prefer [`Args::return_null`](crate::pg::args::Args::return_null) in new code.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline]
 pub unsafe fn return_null(fcinfo: FunctionCallInfo) -> Datum {
+    // SAFETY: the caller's live call.
     unsafe { (*fcinfo).isnull = true };
     Datum::from(0usize)
 }
 
 /// Returns a `double precision`, or NULL for `None`.
+///
+/// Prefer [`Args::return_f64`](crate::pg::args::Args::return_f64) in new code.
+///
+/// # Safety
+/// `fcinfo` is the live call's.
 #[inline]
 pub unsafe fn return_f64(fcinfo: FunctionCallInfo, value: Option<f64>) -> Datum {
     match value {
         Some(v) => Datum::from(v.to_bits() as usize),
+        // SAFETY: the caller's live call.
         None => unsafe { return_null(fcinfo) },
     }
 }
@@ -390,6 +507,9 @@ pub enum ScoreType {
 }
 
 /// Reads argument `n` as a score and checks it against `scale`, returning its histogram slot.
+///
+/// # Safety
+/// `fcinfo` is the live call's, and argument `n` has the SQL type `ty` names (not NULL).
 #[inline(always)]
 #[track_caller]
 pub unsafe fn score_slot(
@@ -398,11 +518,13 @@ pub unsafe fn score_slot(
     ty: ScoreType,
     scale: &crate::kpi::scale::Scale,
 ) -> usize {
+    // SAFETY: the caller's live call; `arg` checks `n`.
     let datum = unsafe { arg(fcinfo, n) };
     match ty {
         ScoreType::Int2 => scale.check(datum.value() as i16 as i64),
         ScoreType::Int4 => scale.check(datum.value() as i32 as i64),
         ScoreType::Int8 => scale.check(datum.value() as i64),
+        // SAFETY: a `numeric` score, per the caller's contract.
         ScoreType::Numeric => unsafe { numeric_slot(datum, scale) },
         ScoreType::Float4 => scale.check_float(f32::from_bits(datum.value() as u32) as f64),
         ScoreType::Float8 => scale.check_float(f64::from_bits(datum.value() as u64)),
@@ -412,8 +534,12 @@ pub unsafe fn score_slot(
 
 /// A `numeric` score: whole numbers only, read from its normalized text (`9.00` -> `9`).
 /// Slower than the integer paths, but `numeric` scores are rare and this is exact.
+///
+/// # Safety
+/// `datum` is a non-null `numeric`.
 #[cold]
 unsafe fn numeric_slot(datum: Datum, scale: &crate::kpi::scale::Scale) -> KpiResult<usize> {
+    // SAFETY: a non-null `numeric` datum; the normalized text is a palloc'd C string.
     unsafe {
         // A full detoast: numeric_normalize reads the 4-byte header, and a value stored in a
         // table usually has a 1-byte one (a packed detoast would leave it so).

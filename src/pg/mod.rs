@@ -1,6 +1,7 @@
 //! The pgrx layer: fmgr functions that read arguments, call `crate::kpi`, and raise errors.
 
 pub mod alloc;
+pub mod args;
 pub mod compat;
 pub mod customer;
 pub mod datum;
@@ -12,6 +13,7 @@ pub mod health;
 pub mod jsonb;
 pub mod naive;
 pub mod revenue;
+pub mod rows;
 pub mod state;
 pub mod state_type;
 pub mod summary;

@@ -1,16 +1,18 @@
 //! license_agg and its accessors. Accessors read a stored license_summary in place (binary
 //! search on its bytes), so a timeline of 365 points does not parse the summary 365 times.
 
-use pgrx::datum::{FromDatum, Range, RangeBound, TimestampWithTimeZone};
-use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+use pgrx::datum::{Range, RangeBound, TimestampWithTimeZone};
+use pgrx::pg_sys::{self, Datum};
 
 use crate::kpi::customer::licenses::{utilisation, Bound, Licenses, View};
 use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::stored::versioned_view;
 use crate::kpi::summary::Summary;
-use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::OrRaise;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, raise, return_f64, return_i64, return_null};
-use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
+use crate::pg::args::Args;
+use crate::pg::fmgr::{pg_function, raise, OrRaise};
+use crate::pg::summary::state_type;
 
 state_type!(Licenses {
     summary_io: csm_license_summary_in, csm_license_summary_out, csm_license_summary_recv, csm_license_summary_send;
@@ -28,42 +30,33 @@ fn bound(b: &RangeBound<TimestampWithTimeZone>) -> Bound {
 }
 
 /// A tstzrange argument as (lower, upper), `None` for the empty range.
-unsafe fn range_arg(fcinfo: FunctionCallInfo, n: usize) -> Option<(Bound, Bound)> {
-    unsafe {
-        let range = Range::<TimestampWithTimeZone>::from_polymorphic_datum(
-            arg(fcinfo, n),
-            false,
-            pg_sys::InvalidOid,
-        )?;
-        match (range.lower(), range.upper()) {
-            (Some(l), Some(u)) if !range.is_empty() => Some((bound(l), bound(u))),
-            _ => None,
-        }
+fn range_arg(args: &Args, n: usize) -> Option<(Bound, Bound)> {
+    let range: Range<TimestampWithTimeZone> = args.range(n)?;
+    match (range.lower(), range.upper()) {
+        (Some(l), Some(u)) if !range.is_empty() => Some((bound(l), bound(u))),
+        _ => None,
     }
 }
 
-// (state, valid tstzrange, seats integer): a NULL range or NULL seats skips the row.
-pg_function!(fn csm_license_accum(fcinfo) {
-    unsafe {
-        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) {
-            return unchanged(fcinfo);
-        }
-        let range = range_arg(fcinfo, 1);
-        let seats = arg(fcinfo, 2).value() as i32 as i64;
-        let state = state_mut::<Licenses>(fcinfo, 0);
-        state.add(range, seats).or_raise();
-        state_datum(state)
+/// (state, valid tstzrange, seats): a NULL range or NULL seats skips the row.
+fn license_row(args: &Args, seats: impl FnOnce() -> i64) -> Datum {
+    if args.is_null(1) || args.is_null(2) {
+        return args.unchanged();
     }
+    let range = range_arg(args, 1);
+    let seats = seats();
+    args.update_summary(0, |state: &mut Licenses| state.add(range, seats).or_raise())
+}
+
+// Seats as integer.
+pg_function!(fn csm_license_accum(args) safe {
+    license_row(args, || args.i32(2) as i64)
 });
 
-// (state, valid tstzrange, seats bigint): a NULL range or NULL seats skips the row.
-pg_function!(fn csm_license_accum_int8(fcinfo) {
-    unsafe {
-        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) {
-            return unchanged(fcinfo);
-        }
-        let range = range_arg(fcinfo, 1);
-        let seats = arg(fcinfo, 2).value() as i64;
+// Seats as bigint.
+pg_function!(fn csm_license_accum_int8(args) safe {
+    license_row(args, || {
+        let seats = args.i64(2);
         // Levels are summed as seats below 2^31 per row (see `Licenses::steps`).
         if seats > i32::MAX as i64 {
             raise(KpiError::new(
@@ -73,57 +66,33 @@ pg_function!(fn csm_license_accum_int8(fcinfo) {
                 "Check the seat counts, or filter out such rows.",
             ));
         }
-        let state = state_mut::<Licenses>(fcinfo, 0);
-        state.add(range, seats).or_raise();
-        state_datum(state)
-    }
+        seats
+    })
 });
 
-/// A stored license_summary, read in place.
-unsafe fn view<'a>(value: Datum) -> View<'a> {
-    unsafe {
-        let bytes = varlena_bytes(value);
-        let checked = match bytes.split_first() {
-            Some((&v, payload)) if v == Licenses::VERSION => View::new(payload),
-            Some((v, _)) => Err(format!("Format version {v} is not supported.")),
-            None => Err("The value is empty.".to_string()),
-        };
-        checked.unwrap_or_else(|why| {
-            raise(KpiError::new(
-                ErrorKind::BadBinary,
-                "invalid license_summary value",
-                why,
-                "The value was written by another version of csmetrics or is corrupt; \
-                 recompute it from the raw data.",
-            ))
-        })
-    }
+/// The stored license_summary of argument `n`, read in place.
+fn view<'a>(args: &'a Args, n: usize) -> View<'a> {
+    versioned_view(Licenses::TYPE_NAME, Licenses::VERSION, args.bytes(n), View::new).or_raise()
 }
 
-pg_function!(fn csm_active_licenses(fcinfo) {
-    unsafe {
-        let at = arg(fcinfo, 1).value() as i64;
-        return_i64(view(arg(fcinfo, 0)).level_at((at, 0)))
+pg_function!(fn csm_active_licenses(args) safe {
+    let at = args.timestamptz(1);
+    args.return_i64(view(args, 0).level_at((at, 0)))
+});
+
+pg_function!(fn csm_peak_licenses(args) safe {
+    match range_arg(args, 1) {
+        Some((lower, upper)) => args.return_i64(view(args, 0).peak(lower, upper)),
+        None => args.return_null(), // an empty range holds no instant
     }
 });
 
-pg_function!(fn csm_peak_licenses(fcinfo) {
-    unsafe {
-        match range_arg(fcinfo, 1) {
-            Some((lower, upper)) => return_i64(view(arg(fcinfo, 0)).peak(lower, upper)),
-            None => return_null(fcinfo), // an empty range holds no instant
-        }
-    }
+pg_function!(fn csm_license_count(args) safe {
+    args.return_i64(view(args, 0).licenses)
 });
 
-pg_function!(fn csm_license_count(fcinfo) {
-    unsafe { return_i64(view(arg(fcinfo, 0)).licenses) }
-});
-
-pg_function!(fn csm_utilisation(fcinfo) {
-    unsafe {
-        let active = arg(fcinfo, 0).value() as i64;
-        let seats = arg(fcinfo, 1).value() as i64;
-        return_f64(fcinfo, utilisation(active, seats).or_raise())
-    }
+pg_function!(fn csm_utilisation(args) safe {
+    let active = args.i64(0);
+    let seats = args.i64(1);
+    args.return_f64(utilisation(active, seats).or_raise())
 });

@@ -2,9 +2,19 @@
 //! `numeric`, NRR/GRR aggregates (`retention`), per-row movements and money helpers (`scalar`),
 //! MRR histories.
 
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+// Not yet under the lint: its unsafe blocks are still to be documented.
+#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod history;
+// Not yet under the lint: its unsafe blocks are still to be documented.
+#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod numeric;
-pub mod retention;
-pub mod scalar;
 pub mod reports;
+// Not yet under the lint: its unsafe blocks are still to be documented.
+#[allow(clippy::undocumented_unsafe_blocks)]
+pub mod retention;
+// Not yet under the lint: its unsafe blocks are still to be documented.
+#[allow(clippy::undocumented_unsafe_blocks)]
+pub mod scalar;
 pub mod shapes;

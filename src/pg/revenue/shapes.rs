@@ -4,21 +4,21 @@
 //! Stripe's `interval` and `interval_count`. Rows add into the same `mrr_history` state as the
 //! `date` form, so every form shares its combine, serial and final functions.
 
-use pgrx::datum::{
-    Date, FromDatum, Range, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone,
-};
-use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
+#![warn(clippy::undocumented_unsafe_blocks)]
 
-use super::history::varlena_arg;
-use super::numeric::{money_datum, money_from_datum};
+use pgrx::datum::{
+    Date, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone,
+};
+use pgrx::pg_sys::{self, Datum};
+
 use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::revenue::history::{month_of_pg_date, pg_date_of_month, MrrHistory};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::periods::{billing_interval, month_ends_covered, months_touched};
 use crate::kpi::revenue::scalar::monthly_amount;
+use crate::pg::args::Args;
 use crate::pg::datum;
-use crate::pg::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, OrRaise};
-use crate::pg::summary::{state_datum, state_mut, unchanged};
+use crate::pg::fmgr::{pg_function, raise, OrRaise};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
 
@@ -36,19 +36,17 @@ enum KeyType {
     Uuid,
 }
 
-unsafe fn read_key<'a>(fcinfo: FunctionCallInfo, ty: KeyType) -> Key<'a> {
-    unsafe {
-        match ty {
-            KeyType::Int => Key::Int(arg(fcinfo, 1).value() as i64),
-            KeyType::Uuid => Key::Uuid(*arg(fcinfo, 1).cast_mut_ptr::<[u8; 16]>()),
-            KeyType::Text => {
-                let key = varlena_arg(fcinfo, 1);
-                // Keys are kept in UTF-8, as the date form keeps them.
-                if key.is_ascii() || !datum::server_is_not_utf8() {
-                    Key::Text(std::borrow::Cow::Borrowed(key))
-                } else {
-                    Key::Text(std::borrow::Cow::Owned(datum::server_bytes_to_utf8(key)))
-                }
+fn read_key<'a>(args: &'a Args, ty: KeyType) -> Key<'a> {
+    match ty {
+        KeyType::Int => Key::Int(args.i64(1)),
+        KeyType::Uuid => Key::Uuid(args.uuid(1)),
+        KeyType::Text => {
+            let key = args.text(1);
+            // Keys are kept in UTF-8, as the date form keeps them.
+            if key.is_ascii() || !datum::server_is_not_utf8() {
+                Key::Text(std::borrow::Cow::Borrowed(key))
+            } else {
+                Key::Text(std::borrow::Cow::Owned(datum::server_bytes_to_utf8(key)))
             }
         }
     }
@@ -80,31 +78,34 @@ fn infinite(what: &str) -> ! {
 }
 
 /// The date of a `timestamptz` in the session's TimeZone (days since 2000-01-01).
-unsafe fn session_day(at: i64, what: &str) -> i32 {
+fn session_day(at: i64, what: &str) -> i32 {
     if at == i64::MIN || at == i64::MAX {
         infinite(what);
     }
-    unsafe {
+    // SAFETY: an all-zero `pg_tm` is a valid value; `timestamp2tm` writes through pointers to
+    // live locals and reads the session's TimeZone.
+    let (tm, failed) = unsafe {
         let mut tm: pg_sys::pg_tm = std::mem::zeroed();
         let (mut offset, mut fsec) = (0, 0);
-        if pg_sys::timestamp2tm(
+        let failed = pg_sys::timestamp2tm(
             at,
             &mut offset,
             &mut tm,
             &mut fsec,
             std::ptr::null_mut(),
             std::ptr::null_mut(),
-        ) != 0
-        {
-            raise(KpiError::new(
-                ErrorKind::OutOfRange,
-                "timestamp out of range",
-                "The timestamp has no local date in the session's time zone.",
-                "Check the times of the rows.",
-            ));
-        }
-        pg_date_of_month(tm.tm_year * 12 + tm.tm_mon - 1) + tm.tm_mday - 1
+        ) != 0;
+        (tm, failed)
+    };
+    if failed {
+        raise(KpiError::new(
+            ErrorKind::OutOfRange,
+            "timestamp out of range",
+            "The timestamp has no local date in the session's time zone.",
+            "Check the times of the rows.",
+        ));
     }
+    pg_date_of_month(tm.tm_year * 12 + tm.tm_mon - 1) + tm.tm_mday - 1
 }
 
 fn naive_day(at: i64, what: &str) -> i32 {
@@ -124,31 +125,29 @@ enum MonthTime {
     Session,
 }
 
-unsafe fn month_row(fcinfo: FunctionCallInfo, ty: KeyType, time: MonthTime) -> Datum {
-    unsafe {
-        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3) {
-            return unchanged(fcinfo);
-        }
-        let at = arg(fcinfo, 2).value() as i64;
-        let day = match time {
-            MonthTime::Naive => naive_day(at, "month"),
-            MonthTime::Session => session_day(at, "month"),
-        };
-        let month = month_of_pg_date(day);
-        let mrr = money_from_datum(arg(fcinfo, 3), "mrr_agg mrr").or_raise();
-        let key = read_key(fcinfo, ty);
-        let state = state_mut::<MrrHistory>(fcinfo, 0);
-        add_span(state, &key, (month, month), Some((month, month)), &mrr);
-        state_datum(state)
+fn month_row(args: &Args, ty: KeyType, time: MonthTime) -> Datum {
+    if args.is_null(1) || args.is_null(2) || args.is_null(3) {
+        return args.unchanged();
     }
+    let at = args.i64(2);
+    let day = match time {
+        MonthTime::Naive => naive_day(at, "month"),
+        MonthTime::Session => session_day(at, "month"),
+    };
+    let month = month_of_pg_date(day);
+    let mrr = args.money(3, "mrr_agg mrr").or_raise();
+    let key = read_key(args, ty);
+    args.update_summary(0, |state: &mut MrrHistory| {
+        add_span(state, &key, (month, month), Some((month, month)), &mrr)
+    })
 }
 
-pg_function!(fn csm_mrr_agg_int8_ts(fcinfo) { unsafe { month_row(fcinfo, KeyType::Int, MonthTime::Naive) } });
-pg_function!(fn csm_mrr_agg_text_ts(fcinfo) { unsafe { month_row(fcinfo, KeyType::Text, MonthTime::Naive) } });
-pg_function!(fn csm_mrr_agg_uuid_ts(fcinfo) { unsafe { month_row(fcinfo, KeyType::Uuid, MonthTime::Naive) } });
-pg_function!(fn csm_mrr_agg_int8_tstz(fcinfo) { unsafe { month_row(fcinfo, KeyType::Int, MonthTime::Session) } });
-pg_function!(fn csm_mrr_agg_text_tstz(fcinfo) { unsafe { month_row(fcinfo, KeyType::Text, MonthTime::Session) } });
-pg_function!(fn csm_mrr_agg_uuid_tstz(fcinfo) { unsafe { month_row(fcinfo, KeyType::Uuid, MonthTime::Session) } });
+pg_function!(fn csm_mrr_agg_int8_ts(args) safe { month_row(args, KeyType::Int, MonthTime::Naive) });
+pg_function!(fn csm_mrr_agg_text_ts(args) safe { month_row(args, KeyType::Text, MonthTime::Naive) });
+pg_function!(fn csm_mrr_agg_uuid_ts(args) safe { month_row(args, KeyType::Uuid, MonthTime::Naive) });
+pg_function!(fn csm_mrr_agg_int8_tstz(args) safe { month_row(args, KeyType::Int, MonthTime::Session) });
+pg_function!(fn csm_mrr_agg_text_tstz(args) safe { month_row(args, KeyType::Text, MonthTime::Session) });
+pg_function!(fn csm_mrr_agg_uuid_tstz(args) safe { month_row(args, KeyType::Uuid, MonthTime::Session) });
 
 // ------------------------------------------------------------------------------------------
 // mrr_agg(customer, active daterange | tsrange | tstzrange, mrr): month-end MRR of a period
@@ -159,12 +158,12 @@ pg_function!(fn csm_mrr_agg_uuid_tstz(fcinfo) { unsafe { month_row(fcinfo, KeyTy
 trait Day: RangeSubType + Copy {
     /// Whether a bound's inclusivity moves the day (only for `date`, a discrete type).
     const DISCRETE: bool;
-    unsafe fn day(self) -> Option<i32>;
+    fn day(self) -> Option<i32>;
 }
 
 impl Day for Date {
     const DISCRETE: bool = true;
-    unsafe fn day(self) -> Option<i32> {
+    fn day(self) -> Option<i32> {
         let d = pg_sys::DateADT::from(self);
         (d != i32::MIN && d != i32::MAX).then_some(d)
     }
@@ -172,7 +171,7 @@ impl Day for Date {
 
 impl Day for Timestamp {
     const DISCRETE: bool = false;
-    unsafe fn day(self) -> Option<i32> {
+    fn day(self) -> Option<i32> {
         let t = pg_sys::Timestamp::from(self);
         (t != i64::MIN && t != i64::MAX).then(|| t.div_euclid(USECS_PER_DAY) as i32)
     }
@@ -180,19 +179,18 @@ impl Day for Timestamp {
 
 impl Day for TimestampWithTimeZone {
     const DISCRETE: bool = false;
-    unsafe fn day(self) -> Option<i32> {
+    fn day(self) -> Option<i32> {
         let t = pg_sys::TimestampTz::from(self);
-        (t != i64::MIN && t != i64::MAX).then(|| unsafe { session_day(t, "active") })
+        (t != i64::MIN && t != i64::MAX).then(|| session_day(t, "active"))
     }
 }
 
 /// The first day of the month after the current one (session TimeZone): where a period with
 /// no end stops, so that it counts through the current month.
-unsafe fn after_current_month() -> i32 {
-    unsafe {
-        let today = session_day(pg_sys::GetCurrentTransactionStartTimestamp(), "active");
-        pg_date_of_month(month_of_pg_date(today) + 1)
-    }
+fn after_current_month() -> i32 {
+    // SAFETY: reads the transaction's start time, set for any statement.
+    let now = unsafe { pg_sys::GetCurrentTransactionStartTimestamp() };
+    pg_date_of_month(month_of_pg_date(session_day(now, "active")) + 1)
 }
 
 #[cold]
@@ -213,67 +211,61 @@ fn no_start(key: &Key) -> ! {
     ))
 }
 
-/// The period in argument 1 as days `[lo, hi)`; None for an empty range.
-unsafe fn period_days<T: Day>(fcinfo: FunctionCallInfo, key: &Key) -> Option<(i32, i32)> {
-    unsafe {
-        let range = Range::<T>::from_polymorphic_datum(arg(fcinfo, 2), false, pg_sys::InvalidOid)?;
-        if range.is_empty() {
-            return None;
-        }
-        let lo = match range.lower() {
-            Some(RangeBound::Inclusive(v)) => v.day(),
-            Some(RangeBound::Exclusive(v)) => v.day().map(|d| d + T::DISCRETE as i32),
-            _ => None,
-        };
-        let Some(lo) = lo else { no_start(key) };
-        let hi = match range.upper() {
-            Some(RangeBound::Inclusive(v)) => v.day().map(|d| d + T::DISCRETE as i32),
-            Some(RangeBound::Exclusive(v)) => v.day(),
-            _ => None,
-        };
-        Some((lo, hi.unwrap_or_else(|| after_current_month())))
+/// The period in argument 2 as days `[lo, hi)`; None for an empty range.
+fn period_days<T: Day>(args: &Args, key: &Key) -> Option<(i32, i32)> {
+    let range = args.range::<T>(2)?;
+    if range.is_empty() {
+        return None;
     }
+    let lo = match range.lower() {
+        Some(RangeBound::Inclusive(v)) => v.day(),
+        Some(RangeBound::Exclusive(v)) => v.day().map(|d| d + T::DISCRETE as i32),
+        _ => None,
+    };
+    let Some(lo) = lo else { no_start(key) };
+    let hi = match range.upper() {
+        Some(RangeBound::Inclusive(v)) => v.day().map(|d| d + T::DISCRETE as i32),
+        Some(RangeBound::Exclusive(v)) => v.day(),
+        _ => None,
+    };
+    Some((lo, hi.unwrap_or_else(after_current_month)))
 }
 
-unsafe fn period_row<T: Day>(fcinfo: FunctionCallInfo, ty: KeyType) -> Datum {
-    unsafe {
-        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3) {
-            return unchanged(fcinfo);
-        }
-        let key = read_key(fcinfo, ty);
-        let Some((lo, hi)) = period_days::<T>(fcinfo, &key) else {
-            return unchanged(fcinfo); // an empty period is active on no day
-        };
-        let Some(touched) = months_touched(lo, hi) else {
-            return unchanged(fcinfo);
-        };
-        let mrr = money_from_datum(arg(fcinfo, 3), "mrr_agg mrr").or_raise();
-        let state = state_mut::<MrrHistory>(fcinfo, 0);
-        add_span(state, &key, touched, month_ends_covered(lo, hi), &mrr);
-        state_datum(state)
+fn period_row<T: Day>(args: &Args, ty: KeyType) -> Datum {
+    if args.is_null(1) || args.is_null(2) || args.is_null(3) {
+        return args.unchanged();
     }
+    let key = read_key(args, ty);
+    let Some((lo, hi)) = period_days::<T>(args, &key) else {
+        return args.unchanged(); // an empty period is active on no day
+    };
+    let Some(touched) = months_touched(lo, hi) else {
+        return args.unchanged();
+    };
+    let mrr = args.money(3, "mrr_agg mrr").or_raise();
+    args.update_summary(0, |state: &mut MrrHistory| {
+        add_span(state, &key, touched, month_ends_covered(lo, hi), &mrr)
+    })
 }
 
-pg_function!(fn csm_mrr_agg_int8_daterange(fcinfo) { unsafe { period_row::<Date>(fcinfo, KeyType::Int) } });
-pg_function!(fn csm_mrr_agg_text_daterange(fcinfo) { unsafe { period_row::<Date>(fcinfo, KeyType::Text) } });
-pg_function!(fn csm_mrr_agg_uuid_daterange(fcinfo) { unsafe { period_row::<Date>(fcinfo, KeyType::Uuid) } });
-pg_function!(fn csm_mrr_agg_int8_tsrange(fcinfo) { unsafe { period_row::<Timestamp>(fcinfo, KeyType::Int) } });
-pg_function!(fn csm_mrr_agg_text_tsrange(fcinfo) { unsafe { period_row::<Timestamp>(fcinfo, KeyType::Text) } });
-pg_function!(fn csm_mrr_agg_uuid_tsrange(fcinfo) { unsafe { period_row::<Timestamp>(fcinfo, KeyType::Uuid) } });
-pg_function!(fn csm_mrr_agg_int8_tstzrange(fcinfo) { unsafe { period_row::<TimestampWithTimeZone>(fcinfo, KeyType::Int) } });
-pg_function!(fn csm_mrr_agg_text_tstzrange(fcinfo) { unsafe { period_row::<TimestampWithTimeZone>(fcinfo, KeyType::Text) } });
-pg_function!(fn csm_mrr_agg_uuid_tstzrange(fcinfo) { unsafe { period_row::<TimestampWithTimeZone>(fcinfo, KeyType::Uuid) } });
+pg_function!(fn csm_mrr_agg_int8_daterange(args) safe { period_row::<Date>(args, KeyType::Int) });
+pg_function!(fn csm_mrr_agg_text_daterange(args) safe { period_row::<Date>(args, KeyType::Text) });
+pg_function!(fn csm_mrr_agg_uuid_daterange(args) safe { period_row::<Date>(args, KeyType::Uuid) });
+pg_function!(fn csm_mrr_agg_int8_tsrange(args) safe { period_row::<Timestamp>(args, KeyType::Int) });
+pg_function!(fn csm_mrr_agg_text_tsrange(args) safe { period_row::<Timestamp>(args, KeyType::Text) });
+pg_function!(fn csm_mrr_agg_uuid_tsrange(args) safe { period_row::<Timestamp>(args, KeyType::Uuid) });
+pg_function!(fn csm_mrr_agg_int8_tstzrange(args) safe { period_row::<TimestampWithTimeZone>(args, KeyType::Int) });
+pg_function!(fn csm_mrr_agg_text_tstzrange(args) safe { period_row::<TimestampWithTimeZone>(args, KeyType::Text) });
+pg_function!(fn csm_mrr_agg_uuid_tstzrange(args) safe { period_row::<TimestampWithTimeZone>(args, KeyType::Uuid) });
 
 // ------------------------------------------------------------------------------------------
 // monthly_amount(amount, interval_unit text, interval_count integer)
 // ------------------------------------------------------------------------------------------
 
-pg_function!(fn csm_monthly_amount_unit(fcinfo) {
-    unsafe {
-        let amount = money_from_datum(arg(fcinfo, 0), "monthly_amount amount").or_raise();
-        let unit = String::from_utf8_lossy(datum::varlena_bytes(arg(fcinfo, 1))).into_owned();
-        let count = arg_i32(fcinfo, 2);
-        let (months, days) = billing_interval(&unit, count).or_raise();
-        money_datum(&monthly_amount(&amount, months, days, 0, "").or_raise())
-    }
+pg_function!(fn csm_monthly_amount_unit(args) safe {
+    let amount = args.money(0, "monthly_amount amount").or_raise();
+    let unit = String::from_utf8_lossy(args.text(1)).into_owned();
+    let count = args.i32(2);
+    let (months, days) = billing_interval(&unit, count).or_raise();
+    args.return_money(&monthly_amount(&amount, months, days, 0, "").or_raise())
 });
