@@ -287,7 +287,7 @@ fn place_units(combined: u64, header: u16, digits: usize) -> (u64, bool) {
 /// 4-byte header (one computed by an expression, such as `coalesce(x, 0) * 12`, rather than
 /// read from a row), or (not ours) a toast pointer, a compressed value or the long format.
 #[inline(never)]
-fn other_amount(stored: &[u8]) -> (u64, bool) {
+pub fn other_amount(stored: &[u8]) -> (u64, bool) {
     const NO: (u64, bool) = (0, false);
     let Some(&first) = stored.first() else {
         return NO;
