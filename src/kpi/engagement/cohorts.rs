@@ -13,7 +13,8 @@ use super::report::{cohort_rows, RetentionRow};
 use super::KeyKind;
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
-fn check_periods(periods: i32) -> KpiResult<()> {
+/// Retention's count of periods after the cohort's own: 0 or more.
+pub(super) fn check_periods(periods: i32) -> KpiResult<()> {
     if periods < 0 {
         return Err(KpiError::new(
             ErrorKind::InvalidParameter,

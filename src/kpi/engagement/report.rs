@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use roaring::RoaringBitmap;
 
 use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
+use super::cohorts::check_periods;
 use super::format::DaysView;
 use super::range::{corrupt, daily_kpis_between, decode, periods, show};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
@@ -259,14 +260,7 @@ pub fn retention(
     periods: i32,
     mut emit: impl FnMut(RetentionRow),
 ) -> KpiResult<()> {
-    if periods < 0 {
-        return Err(KpiError::new(
-            ErrorKind::InvalidParameter,
-            format!("periods {periods} is negative"),
-            "Retention is reported for periods 0 (the cohort's own) to periods after it.",
-            "Pass 0 or more.",
-        ));
-    }
+    check_periods(periods)?;
     let active = self::periods(view, grain)?;
     let Some(last) = active.keys().next_back().copied() else {
         return Ok(());
