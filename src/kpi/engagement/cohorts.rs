@@ -13,7 +13,8 @@ use super::report::{cohort_rows, RetentionRow};
 use super::KeyKind;
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
-fn check_periods(periods: i32) -> KpiResult<()> {
+/// Retention's count of periods after the cohort's own: 0 or more.
+pub(super) fn check_periods(periods: i32) -> KpiResult<()> {
     if periods < 0 {
         return Err(KpiError::new(
             ErrorKind::InvalidParameter,
@@ -62,11 +63,11 @@ pub fn recurring(
         return Ok(());
     };
     for (index, cohort) in &active {
+        let size = cohort.len();
         cohort_rows(
             &active,
             grain,
-            *index,
-            cohort,
+            (*index, size, cohort),
             periods_after,
             last,
             &mut emit,
@@ -145,21 +146,14 @@ pub fn signup(
         _ => return Ok(()),
     };
     for (index, (size, ids)) in &groups {
-        for n in 0..=i64::from(periods_after) {
-            if index + n > last {
-                break;
-            }
-            let retained = active
-                .get(&(index + n))
-                .map_or(0, |b| ids.intersection_len(b));
-            emit(RetentionRow {
-                cohort: grain.first_day(*index),
-                period_number: n as i32,
-                cohort_size: *size as i64,
-                retained: retained as i64,
-                retention_percent: 100.0 * retained as f64 / *size as f64,
-            });
-        }
+        cohort_rows(
+            &active,
+            grain,
+            (*index, *size, ids),
+            periods_after,
+            last,
+            &mut emit,
+        );
     }
     Ok(())
 }

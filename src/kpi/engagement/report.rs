@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use roaring::RoaringBitmap;
 
 use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
+use super::cohorts::check_periods;
 use super::format::DaysView;
 use super::range::{corrupt, daily_kpis_between, decode, periods, show};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
@@ -223,18 +224,17 @@ pub struct RetentionRow {
     pub retention_percent: f64,
 }
 
-/// The rows of the cohort of period `index`: for n = 0..=`periods`, its keys active in period
-/// index + n, up to `last` (the summary's last active period; later ones are unknown yet).
+/// The rows of a cohort of `size` keys that started in period `index`: for n = 0..=`periods`,
+/// its keys (`cohort`, the active ones) active in period index + n, up to `last` (the
+/// summary's last active period; later ones are unknown yet).
 pub(super) fn cohort_rows(
     active: &BTreeMap<i64, RoaringBitmap>,
     grain: Grain,
-    index: i64,
-    cohort: &RoaringBitmap,
+    (index, size, cohort): (i64, u64, &RoaringBitmap),
     periods: i32,
     last: i64,
     emit: &mut impl FnMut(RetentionRow),
 ) {
-    let size = cohort.len();
     for n in 0..=i64::from(periods) {
         if index + n > last {
             break;
@@ -260,14 +260,7 @@ pub fn retention(
     periods: i32,
     mut emit: impl FnMut(RetentionRow),
 ) -> KpiResult<()> {
-    if periods < 0 {
-        return Err(KpiError::new(
-            ErrorKind::InvalidParameter,
-            format!("periods {periods} is negative"),
-            "Retention is reported for periods 0 (the cohort's own) to periods after it.",
-            "Pass 0 or more.",
-        ));
-    }
+    check_periods(periods)?;
     let active = self::periods(view, grain)?;
     let Some(last) = active.keys().next_back().copied() else {
         return Ok(());
@@ -279,7 +272,15 @@ pub fn retention(
         if cohort.is_empty() {
             continue;
         }
-        cohort_rows(&active, grain, *index, &cohort, periods, last, &mut emit);
+        let size = cohort.len();
+        cohort_rows(
+            &active,
+            grain,
+            (*index, size, &cohort),
+            periods,
+            last,
+            &mut emit,
+        );
     }
     Ok(())
 }

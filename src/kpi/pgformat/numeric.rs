@@ -232,12 +232,11 @@ pub fn ten_thousandths(stored: &[u8]) -> (u64, bool) {
     // the short format, a plus sign, a display scale below 32 (money allows 38, checked out
     // of line) and weight 0, in one comparison.
     if first | 0x04 == ONE_OR_TWO_DIGITS {
-        // The 4 bytes ending at the value's end: its two digits (units, then the four
-        // decimals), or its format word and its one digit (units).
+        // The 4 bytes ending at the value's end (5 or 7 bytes, as its first byte says): its two
+        // digits (units, then the four decimals), or its format word and its one digit
+        // (units).
         let two = first & 0x04 != 0;
-        let at = 1 + 2 * two as usize;
-        if let (Some(&[h0, h1]), Some(&[b0, b1, b2, b3])) =
-            (stored.get(1..3), stored.get(at..at + 4))
+        if let (Some(&[h0, h1]), Some(&[b0, b1, b2, b3])) = (stored.get(1..3), stored.last_chunk())
         {
             let header = u16::from_ne_bytes([h0, h1]);
             if header
@@ -287,7 +286,7 @@ fn place_units(combined: u64, header: u16, digits: usize) -> (u64, bool) {
 /// 4-byte header (one computed by an expression, such as `coalesce(x, 0) * 12`, rather than
 /// read from a row), or (not ours) a toast pointer, a compressed value or the long format.
 #[inline(never)]
-fn other_amount(stored: &[u8]) -> (u64, bool) {
+pub fn other_amount(stored: &[u8]) -> (u64, bool) {
     const NO: (u64, bool) = (0, false);
     let Some(&first) = stored.first() else {
         return NO;

@@ -12,24 +12,22 @@ pub use crate::kpi::pgformat::numeric::STORED_ZERO;
 use crate::kpi::pgformat::numeric::{self as format, money_from_data, short_form, short_stored};
 use crate::kpi::revenue::money::Money;
 
-/// `read` of the bytes of the value at `ptr` as far as its varlena header says, header
-/// included: the whole value when it is inline (1-byte or 4-byte header, compressed or not),
-/// nothing for a toast pointer (which the readers leave to [`money_from_any`]). Each kind of
-/// header gets its own copy of `read`, in which the length is known from the first byte.
+/// The bytes of the value at `ptr` as far as its varlena header says, header included, and
+/// whether that header is the 1-byte one of a value stored in a row (the only kind the inline
+/// fast paths read; a toast pointer's tag, 0x01, reads as no bytes). A value with a 4-byte
+/// header, compressed or not, is its whole stored size.
 ///
 /// # Safety
 /// `ptr` points at a valid varlena (a `numeric` datum, or [`STORED_ZERO`]).
 #[inline(always)]
-unsafe fn with_stored<R>(ptr: *const u8, read: impl Fn(&[u8]) -> R) -> R {
+unsafe fn stored<'a>(ptr: *const u8) -> (&'a [u8], bool) {
     unsafe {
         let first = *ptr;
         if first & 0x01 == 0x01 {
-            // A 1-byte header holds the value's size; a toast pointer's tag (0x01) reads as 0.
-            read(std::slice::from_raw_parts(ptr, (first >> 1) as usize))
+            (std::slice::from_raw_parts(ptr, (first >> 1) as usize), true)
         } else {
-            // VARSIZE_4B, compressed or not.
             let size = std::ptr::read_unaligned(ptr.cast::<u32>()) >> 2;
-            read(std::slice::from_raw_parts(ptr, size as usize))
+            (std::slice::from_raw_parts(ptr, size as usize), false)
         }
     }
 }
@@ -41,8 +39,10 @@ unsafe fn with_stored<R>(ptr: *const u8, read: impl Fn(&[u8]) -> R) -> R {
 #[inline(always)]
 pub unsafe fn money_from_datum(value: Datum, what: &str) -> KpiResult<Money> {
     unsafe {
-        if let Some(m) = with_stored(value.cast_mut_ptr::<u8>(), short_stored) {
-            return Ok(m);
+        if let (bytes, true) = stored(value.cast_mut_ptr::<u8>()) {
+            if let Some(m) = short_stored(bytes) {
+                return Ok(m);
+            }
         }
         money_from_any(value, what)
     }
@@ -66,7 +66,13 @@ pub fn stored_or_zero(value: Datum, is_null: bool) -> *const u8 {
 /// `ptr` is a `numeric` datum's address or [`stored_or_zero`]'s.
 #[inline(always)]
 pub unsafe fn ten_thousandths(ptr: *const u8) -> (u64, bool) {
-    unsafe { with_stored(ptr, format::ten_thousandths) }
+    unsafe {
+        match stored(ptr) {
+            (bytes, true) => format::ten_thousandths(bytes),
+            // Only a 1-byte header can be the inline case.
+            (bytes, false) => format::other_amount(bytes),
+        }
+    }
 }
 
 /// Any other `numeric` datum.
