@@ -260,8 +260,8 @@ def main():
                           "SELECT count(customer_id), count(month), count(mrr)"
                           " FROM rev_bench_mrr_customers")
         name = f"mrr_agg(customer, month, mrr) vs scan of the 3 columns, {few_customers:,} x {months}"
-        print(f"| {name:<72} | {0:>7} | {e:>9.1f} | {'scan':>4} {f:>4.0f} | {e / f:>5.2f}x |",
-              flush=True)
+        print(f"| {name:<72} | {0:>7} | {e:>9.1f} | {'scan':>4} {f:>4.0f} | {e / f:>5.2f}x |"
+              f" target <= 2.5x", flush=True)
     for workers in (0, 2):
         conn.execute(f"SET max_parallel_workers_per_gather = {workers}")
         for name, ext, plain in cases:

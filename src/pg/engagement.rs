@@ -6,6 +6,7 @@ use std::ffi::c_int;
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 
 use super::datum;
+use super::expanded::existing_mut;
 use super::fmgr::OrRaise;
 use super::fmgr::{arg, arg_i32, arg_is_null, pg_function, raise, return_f64, return_i64};
 use super::summary::{state_datum, state_mut, state_type, unchanged};
@@ -218,12 +219,8 @@ unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) 
         };
         let cache = &mut *zone_cache(fcinfo);
         let secs = at.div_euclid(1_000_000) + UNIX_TO_PG_SECS;
-        let offset = match cache
-            .spans
-            .iter()
-            .find(|s| s.tz == tz && s.lo <= secs && secs < s.hi)
-        {
-            Some(span) => span.offset_secs,
+        let offset = match known_offset(cache, tz, secs) {
+            Some(offset) => offset,
             None => match learn_span(cache, tz, secs) {
                 Some(offset) => offset,
                 None => return day_by_fields(at, tz),
@@ -231,6 +228,16 @@ unsafe fn local_day(fcinfo: FunctionCallInfo, at: i64, zone_arg: Option<usize>) 
         };
         (at + offset * 1_000_000).div_euclid(USECS_PER_DAY) as i32
     }
+}
+
+/// The offset of `tz` at `secs` when a span remembered in `cache` holds it.
+#[inline(always)]
+fn known_offset(cache: &ZoneCache, tz: *mut pg_sys::pg_tz, secs: i64) -> Option<i64> {
+    cache
+        .spans
+        .iter()
+        .find(|s| s.tz == tz && s.lo <= secs && secs < s.hi)
+        .map(|s| s.offset_secs)
 }
 
 /// The offset of `tz` at `secs` and the stretch it holds for, remembered in `cache`.
@@ -338,9 +345,58 @@ pub(crate) unsafe fn uuid_key(value: Datum) -> u64 {
     unsafe { sortable(hash_bytes_extended(value.cast_mut_ptr::<u8>(), 16, 0) as i64) }
 }
 
-pg_function!(fn csm_activity_accum_int8(fcinfo) {
-    unsafe { accumulate(fcinfo, KeyKind::Bigint, bigint_key) }
-});
+/// The common row of `activity_agg(bigint, at[, zone])`, unguarded (see [`pg_function!`]):
+/// its zone already resolved (a constant zone, or the session's) and its offset known from a
+/// remembered span, and a row [`Activity::try_add_existing`] takes. Anything else (the
+/// group's first row, NULLs, a new zone, a span to learn, a batch to grow or merge, a new
+/// key) goes to the guarded path, which does it all and raises the errors. Loads, integer
+/// arithmetic that cannot overflow, and no call into PostgreSQL.
+#[inline(always)]
+unsafe fn accumulate_fast(fcinfo: FunctionCallInfo) -> Option<Datum> {
+    unsafe {
+        let nargs = (*fcinfo).nargs;
+        let with_zone = nargs == 4;
+        if !(nargs == 3 || with_zone)
+            || arg_is_null(fcinfo, 1)
+            || arg_is_null(fcinfo, 2)
+            || (with_zone && arg_is_null(fcinfo, 3))
+        {
+            return None;
+        }
+        let at = arg(fcinfo, 2).value() as i64;
+        let extra = (*(*fcinfo).flinfo).fn_extra;
+        if extra.is_null() || at == i64::MIN || at == i64::MAX {
+            return None;
+        }
+        let cache = &*extra.cast::<ZoneCache>();
+        let local = if !with_zone {
+            let secs = at.div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+            at.checked_add(known_offset(cache, pg_sys::session_timezone, secs)? * 1_000_000)?
+        } else if !(cache.valid && cache.constant) {
+            return None;
+        } else if !cache.tz.is_null() {
+            let secs = at.div_euclid(1_000_000) + UNIX_TO_PG_SECS;
+            at.checked_add(known_offset(cache, cache.tz, secs)? * 1_000_000)?
+        } else if cache.fixed {
+            let local = at.checked_add(cache.fixed_secs.checked_mul(1_000_000)?)?;
+            if !(MIN_TIMESTAMP..END_TIMESTAMP).contains(&local) {
+                return None;
+            }
+            local
+        } else {
+            return None;
+        };
+        let day = local.div_euclid(USECS_PER_DAY) as i32;
+        let state = existing_mut::<Activity>(fcinfo, 0)?;
+        state
+            .try_add_existing(KeyKind::Bigint, day, bigint_key(arg(fcinfo, 1)))
+            .then(|| state_datum(state))
+    }
+}
+
+pg_function!(fn csm_activity_accum_int8(fcinfo)
+    unguarded(args 3) { unsafe { accumulate_fast(fcinfo) } }
+    guarded { unsafe { accumulate(fcinfo, KeyKind::Bigint, bigint_key) } });
 pg_function!(fn csm_activity_accum_text(fcinfo) {
     unsafe { accumulate(fcinfo, KeyKind::Text, text_key) }
 });

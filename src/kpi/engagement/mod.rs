@@ -25,6 +25,10 @@
 //! aggregate's time. Rows therefore go to a per-day [`Batch`] first, and a full batch is
 //! sorted and merged into the day's bitmap at once. [`Summary::settle`] empties the batches;
 //! every reader settles (a copy, if it cannot change the value) before looking at `days`.
+//! The batches of nearby days sit in a vector indexed by day ([`Pending`]), so a row finds
+//! its batch with a subtraction rather than a hash probe, and a full batch is sorted by a
+//! radix sort (ids are small integers), which costs a few passes where a comparison sort
+//! costs a dozen levels.
 
 pub mod calendar;
 pub mod cohorts;
@@ -145,7 +149,7 @@ pub struct Activity {
     /// Ids active per day (PostgreSQL `date`); no empty bitmap.
     pub(crate) days: BTreeMap<i32, RoaringBitmap>,
     /// Ids added but not yet in `days`.
-    pending: HashMap<i32, Batch, BuildHasherDefault<KeyHasher>>,
+    pending: Pending,
     /// Bigint keys, all in 0..[`DENSE_LIMIT`]: ids are the keys and `keys` is empty. A bigint
     /// summary is dense exactly when all its keys are in that range (canonical form).
     pub(crate) dense: bool,
@@ -164,10 +168,12 @@ struct Batch {
 const BATCH_MIN: usize = 4096;
 
 impl Batch {
-    /// Adds the batch's ids to `day`'s bitmap in `days`, and empties it.
+    /// Adds the batch's ids to `day`'s bitmap in `days`, and empties it (keeping its room).
+    /// Returns how many ids it held.
     #[inline(never)]
-    fn merge_into(&mut self, days: &mut BTreeMap<i32, RoaringBitmap>, day: i32) {
-        self.ids.sort_unstable();
+    fn merge_into(&mut self, days: &mut BTreeMap<i32, RoaringBitmap>, day: i32) -> usize {
+        let held = self.ids.len();
+        radix_sort(&mut self.ids);
         self.ids.dedup();
         // Sorted and distinct, so this cannot fail.
         let new = RoaringBitmap::from_sorted_iter(self.ids.iter().copied()).unwrap_or_default();
@@ -175,6 +181,139 @@ impl Batch {
         let ids = days.entry(day).or_default();
         *ids |= new;
         self.limit = BATCH_MIN.max(ids.len() as usize / 4);
+        held
+    }
+}
+
+/// Sorts ids ascending: an LSD radix sort on 11-bit digits, as many passes as the largest id
+/// needs (two below 4,194,304), falling back to the comparison sort for short inputs.
+fn radix_sort(ids: &mut Vec<u32>) {
+    const BITS: u32 = 11;
+    const MASK: u32 = (1 << BITS) - 1;
+    if ids.len() < 256 {
+        ids.sort_unstable();
+        return;
+    }
+    let all = ids.iter().fold(0u32, |a, id| a | id);
+    let passes = (32 - all.leading_zeros()).div_ceil(BITS).max(1) as usize;
+    let mut counts = vec![[0u32; 1 << BITS]; passes];
+    for id in ids.iter() {
+        for (p, c) in counts.iter_mut().enumerate() {
+            c[((id >> (BITS * p as u32)) & MASK) as usize] += 1;
+        }
+    }
+    let mut other = vec![0u32; ids.len()];
+    for (p, c) in counts.iter_mut().enumerate() {
+        let mut at = 0u32;
+        for n in c.iter_mut() {
+            let here = *n;
+            *n = at;
+            at += here;
+        }
+        let shift = BITS * p as u32;
+        for id in ids.iter() {
+            let slot = &mut c[((id >> shift) & MASK) as usize];
+            other[*slot as usize] = *id;
+            *slot += 1;
+        }
+        std::mem::swap(ids, &mut other);
+    }
+}
+
+/// The batches not yet merged: those of days within [`WINDOW_DAYS`] of each other in a
+/// vector indexed from `base` (the usual case: a few years of events), others in a map.
+#[derive(Debug, Default, Clone)]
+struct Pending {
+    base: i64,
+    window: Vec<Batch>,
+    far: HashMap<i32, Batch, BuildHasherDefault<KeyHasher>>,
+    /// Ids held in all batches.
+    held: usize,
+}
+
+/// The widest span of days whose batches sit in the vector: 64 KB of empty batches at most
+/// per 2,048 days, so a day far from the others cannot cost much memory.
+const WINDOW_DAYS: i64 = 1 << 16;
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.held == 0
+    }
+
+    /// The batch of `day` when its slot exists already (no growth).
+    #[inline(always)]
+    fn existing(&mut self, day: i32) -> Option<&mut Batch> {
+        let i = i64::from(day).wrapping_sub(self.base) as u64;
+        self.window.get_mut(usize::try_from(i).ok()?)
+    }
+
+    /// The batch of `day`, its slot made if need be.
+    #[inline]
+    fn batch(&mut self, day: i32) -> KpiResult<&mut Batch> {
+        let i = i64::from(day) - self.base;
+        if (0..self.window.len() as i64).contains(&i) {
+            return Ok(&mut self.window[i as usize]);
+        }
+        self.slot(day)
+    }
+
+    #[cold]
+    fn slot(&mut self, day: i32) -> KpiResult<&mut Batch> {
+        let day64 = i64::from(day);
+        let (lo, hi) = if self.window.is_empty() {
+            (day64, day64 + 1)
+        } else {
+            (
+                self.base.min(day64),
+                (self.base + self.window.len() as i64).max(day64 + 1),
+            )
+        };
+        if hi - lo > WINDOW_DAYS {
+            crate::kpi::error::reserve(&mut self.far, 1, "activity_agg")?;
+            return Ok(self.far.entry(day).or_default());
+        }
+        // A month of room either way, so that days arriving in order do not grow it each time.
+        let lo = if lo < self.base || self.window.is_empty() {
+            (lo - 31).max(hi - WINDOW_DAYS)
+        } else {
+            lo
+        };
+        let hi = if hi > self.base + self.window.len() as i64 {
+            (hi + 31).min(lo + WINDOW_DAYS)
+        } else {
+            hi
+        };
+        let front = if self.window.is_empty() {
+            0
+        } else {
+            (self.base - lo) as usize
+        };
+        let total = (hi - lo) as usize;
+        let more = total - self.window.len();
+        crate::kpi::error::reserve(&mut self.window, more, "activity_agg")?;
+        let tail = total - front - self.window.len();
+        self.window
+            .splice(0..0, std::iter::repeat_with(Batch::default).take(front));
+        self.window
+            .extend(std::iter::repeat_with(Batch::default).take(tail));
+        self.base = lo;
+        Ok(&mut self.window[(day64 - lo) as usize])
+    }
+
+    /// Merges every batch into `days`.
+    fn settle(&mut self, days: &mut BTreeMap<i32, RoaringBitmap>) {
+        if self.held == 0 {
+            return;
+        }
+        for (i, batch) in self.window.iter_mut().enumerate() {
+            if !batch.ids.is_empty() {
+                batch.merge_into(days, (self.base + i as i64) as i32);
+            }
+        }
+        for (day, mut batch) in self.far.drain() {
+            batch.merge_into(days, day);
+        }
+        self.held = 0;
     }
 }
 
@@ -202,13 +341,48 @@ impl Activity {
                 self.id_of(key)?
             }
         };
-        let batch = self.pending.entry(day).or_default();
+        let batch = self.pending.batch(day)?;
         crate::kpi::error::reserve(&mut batch.ids, 1, "activity_agg")?;
         batch.ids.push(id);
-        if batch.ids.len() >= batch.limit {
-            batch.merge_into(&mut self.days, day);
-        }
+        let merged = if batch.ids.len() >= batch.limit {
+            batch.merge_into(&mut self.days, day)
+        } else {
+            0
+        };
+        self.pending.held = self.pending.held + 1 - merged;
         Ok(())
+    }
+
+    /// [`Activity::add`] of the common row, when it needs no growth, no merge and no new
+    /// key: the key is a dense id or one already in the dictionary, and its day's batch has
+    /// room. Returns false, having changed nothing, for any other row. Allocates nothing
+    /// and cannot panic, so that a transition may call it without PostgreSQL's guard.
+    #[inline(always)]
+    pub fn try_add_existing(&mut self, kind: KeyKind, day: i32, key: u64) -> bool {
+        if self.kind != kind {
+            return false;
+        }
+        let id = if self.dense {
+            match signed(key) {
+                v if (0..DENSE_LIMIT).contains(&v) => v as u32,
+                _ => return false,
+            }
+        } else {
+            match self.indexed.then(|| self.index.get(&key)).flatten() {
+                Some(id) => *id,
+                None => return false,
+            }
+        };
+        let Some(batch) = self.pending.existing(day) else {
+            return false;
+        };
+        // Room, and not the row that fills the batch (it merges).
+        if batch.ids.len() + 1 >= batch.limit || batch.ids.len() == batch.ids.capacity() {
+            return false;
+        }
+        batch.ids.push(id);
+        self.pending.held += 1;
+        true
     }
 
     /// Leaves the dense form (a key outside 0..DENSE_LIMIT arrived): the dictionary is the
@@ -388,7 +562,7 @@ impl Summary for Activity {
                 indexed: false,
                 sorted: other.sorted,
                 days: other.days.clone(),
-                pending: HashMap::default(),
+                pending: Pending::default(),
                 dense: other.dense,
             };
             return Ok(());
@@ -463,9 +637,7 @@ impl Summary for Activity {
     }
 
     fn settle(&mut self) {
-        for (day, mut batch) in self.pending.drain() {
-            batch.merge_into(&mut self.days, day);
-        }
+        self.pending.settle(&mut self.days);
     }
 
     fn write_payload(&self, out: &mut Vec<u8>) {
@@ -603,6 +775,67 @@ mod tests {
                 .map(|(d, keys)| (d, keys.into_iter().collect()))
                 .collect();
             assert_eq!(days, want);
+        }
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut rng = crate::kpi::testing::Rng(5);
+        for (n, below) in [(10, 100), (300, 1 << 11), (5000, 300_000), (5000, 1 << 31)] {
+            let mut ids: Vec<u32> = (0..n).map(|_| rng.below(below) as u32).collect();
+            ids.push(u32::MAX);
+            let mut want = ids.clone();
+            want.sort_unstable();
+            radix_sort(&mut ids);
+            assert_eq!(ids, want);
+        }
+    }
+
+    /// Days far apart (batches in the map as well as the vector, the vector grown at both
+    /// ends) and rows through the growth-free path give the summary of one insert per row.
+    #[test]
+    fn far_days_and_the_growth_free_path() {
+        let mut rng = crate::kpi::testing::Rng(23);
+        for dense in [true, false] {
+            let mut a = Activity::default();
+            let mut model: BTreeMap<i32, std::collections::BTreeSet<i64>> = BTreeMap::new();
+            let mut fast = 0;
+            for i in 0..40_000u32 {
+                let day = match i % 7 {
+                    0 => -200_000 + rng.below(3) as i32,
+                    1 => 100_000 + rng.below(40) as i32,
+                    _ => 9_000 + (i / 1000) as i32 - rng.below(60) as i32,
+                };
+                let key = rng.below(20_000) as i64 - if dense { 0 } else { 10 };
+                if !a.try_add_existing(KeyKind::Bigint, day, sortable(key)) {
+                    a.add(KeyKind::Bigint, day, sortable(key)).unwrap();
+                } else {
+                    fast += 1;
+                }
+                model.entry(day).or_default().insert(key);
+            }
+            assert!(fast > 2_000, "{fast}");
+            assert!(!a.pending.far.is_empty());
+            let back = Activity::from_binary(&a.to_binary()).unwrap();
+            let days: BTreeMap<i32, Vec<i64>> = back
+                .days
+                .iter()
+                .map(|(d, ids)| {
+                    (
+                        *d,
+                        ids.iter().map(|id| back.key_of(&back.keys, id)).collect(),
+                    )
+                })
+                .collect();
+            let want: BTreeMap<i32, Vec<i64>> = model
+                .into_iter()
+                .map(|(d, keys)| (d, keys.into_iter().collect()))
+                .collect();
+            assert_eq!(days, want);
+            let mut settled = a.clone();
+            settled.settle();
+            assert!(settled.pending.is_empty());
+            assert_eq!(settled.to_binary(), a.to_binary());
         }
     }
 

@@ -15,6 +15,11 @@
 //! [`MrrHistory::flush`]ed in bulk: grouped by customer with a stable radix sort, then added
 //! customer by customer, in arrival order, with one lookup per customer. Every reader flushes
 //! first (or reads a flushed copy), so the buffer changes no value and no encoding.
+//!
+//! Customers numbered from 0 up (serial ids, the usual bigint key) skip even that: their
+//! rows are summed into a [`Grid`], one cell per customer and month, so a row costs one
+//! addition, no hash, no sort and no copy, and rows in either of a table's usual orders walk
+//! the grid in order. A flush turns each customer's cells into its months in the map.
 
 use std::borrow::Borrow;
 use std::hash::Hash;
@@ -43,6 +48,9 @@ pub struct MrrHistory {
     pub signed: bool,
     /// Bigint rows not yet in `customers`, in arrival order (see the module's notes).
     pending: Vec<Pending>,
+    /// Rows of small bigint keys not yet in `customers`, summed in place (see [`Grid`]).
+    /// Only while no credit was seen (see [`MrrHistory::flush_grid`]).
+    grid: Grid,
     /// Rows are added one by one, never buffered. Set for histories read back or merged and
     /// after a rescale or a row of more than 63 bits: while it is clear, every amount held came
     /// from rows of at most 63 bits at the current scale, so no sum of them can overflow and
@@ -63,6 +71,148 @@ struct Pending {
 /// most [`PENDING_MAX`] (24 MB).
 const PENDING_MIN: usize = 1 << 15;
 const PENDING_MAX: usize = 1 << 20;
+
+/// The amounts of customers 0..rows over the months first..first + width, one cell each (0
+/// for none), so that a row is one addition. Cells are laid out in blocks of [`LANES`]
+/// customers, month after month within a block, the block's customers side by side in
+/// each month (`cells[((key / LANES) * width + month - first) * LANES + key % LANES]`):
+/// a month's customers in ascending order (a billing run) then share cache lines, and a
+/// customer's months in turn (a table ordered by customer) walk a block in order. It grows
+/// by half again in months and doubles in customers, and holds at most
+/// [`GRID_CELLS_PER_ROW`] cells per row offered (plus [`GRID_SLACK`]), so sparse keys or
+/// months go to `pending` instead.
+#[derive(Debug, Clone, Default)]
+struct Grid {
+    first: i32,
+    width: usize,
+    rows: usize,
+    cells: Vec<i64>,
+    /// Rows added since the grid was made.
+    added: usize,
+    /// Rows offered since the grid was made, taken or not: the grid's size is bounded by them.
+    offered: usize,
+}
+
+const GRID_CELLS_PER_ROW: usize = 16;
+/// Customers per block of the grid: a cache line of cells.
+const LANES: usize = 8;
+const GRID_SLACK: usize = 4096;
+/// A century of months: a wider history goes row by row through `pending`.
+const GRID_MAX_WIDTH: i64 = 1200;
+
+impl Grid {
+    /// Adds `units` (> 0) to `key`'s `month`; false when the row is not for the grid (a key
+    /// or month it cannot cover, or a cell that would pass 64 bits).
+    #[inline]
+    fn add(&mut self, key: i64, month: i32, units: i64) -> KpiResult<bool> {
+        self.offered += 1;
+        let m = i64::from(month) - i64::from(self.first);
+        if (0..self.rows as i64).contains(&key) && (0..self.width as i64).contains(&m) {
+            let key = key as usize;
+            let at = ((key / LANES) * self.width + m as usize) * LANES + key % LANES;
+            let cell = &mut self.cells[at];
+            return Ok(match cell.checked_add(units) {
+                Some(sum) => {
+                    *cell = sum;
+                    self.added += 1;
+                    true
+                }
+                None => false,
+            });
+        }
+        if !self.grow(key, month)? {
+            return Ok(false);
+        }
+        self.offered -= 1;
+        self.add(key, month, units)
+    }
+
+    /// [`Grid::add`] of a row the grid covers already: no growth, no allocation, no panic.
+    #[inline(always)]
+    fn add_existing(&mut self, key: i64, month: i32, units: i64) -> bool {
+        let m = i64::from(month) - i64::from(self.first);
+        if !((0..self.rows as i64).contains(&key) && (0..self.width as i64).contains(&m)) {
+            return false;
+        }
+        let key = key as usize;
+        let at = ((key / LANES) * self.width + m as usize) * LANES + key % LANES;
+        let Some(cell) = self.cells.get_mut(at) else {
+            return false;
+        };
+        match cell.checked_add(units) {
+            Some(sum) => {
+                *cell = sum;
+                self.added += 1;
+                self.offered += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Makes room for `key` and `month` if the grid may have it.
+    #[cold]
+    fn grow(&mut self, key: i64, month: i32) -> KpiResult<bool> {
+        let Ok(key) = usize::try_from(key) else {
+            return Ok(false);
+        };
+        let month = i64::from(month);
+        let (lo, hi) = if self.width == 0 {
+            (month, month)
+        } else {
+            let first = i64::from(self.first);
+            (first.min(month), (first + self.width as i64 - 1).max(month))
+        };
+        if hi - lo >= GRID_MAX_WIDTH {
+            return Ok(false);
+        }
+        let needed = (hi - lo + 1) as usize;
+        let width = if needed > self.width {
+            needed
+                .max(self.width + self.width / 2)
+                .min(GRID_MAX_WIDTH as usize)
+        } else {
+            self.width
+        };
+        // Room on the side the grid grew on: months met in descending order grow it leftwards.
+        let first = if month < i64::from(self.first) && self.width > 0 {
+            (hi + 1 - width as i64).max(i64::from(i32::MIN))
+        } else {
+            lo
+        };
+        if first + width as i64 - 1 > i64::from(i32::MAX) {
+            return Ok(false);
+        }
+        let budget = GRID_CELLS_PER_ROW.saturating_mul(self.offered) + GRID_SLACK;
+        let rows = key.saturating_add(LANES).max(self.rows) / LANES * LANES;
+        if rows.saturating_mul(width) > budget {
+            return Ok(false);
+        }
+        let rows = if key >= self.rows {
+            rows.max((2 * self.rows).min(budget / width) / LANES * LANES)
+        } else {
+            rows
+        };
+        let mut cells = Vec::new();
+        crate::kpi::error::reserve(&mut cells, rows * width, "mrr_agg")?;
+        cells.resize(rows * width, 0);
+        let shift = (i64::from(self.first) - first) as usize;
+        if self.width > 0 {
+            for (old, new) in self
+                .cells
+                .chunks_exact(self.width * LANES)
+                .zip(cells.chunks_exact_mut(width * LANES))
+            {
+                new[shift * LANES..(shift + self.width) * LANES].copy_from_slice(old);
+            }
+        }
+        self.cells = cells;
+        self.first = first as i32;
+        self.width = width;
+        self.rows = rows;
+        Ok(true)
+    }
+}
 
 impl PartialEq for MrrHistory {
     fn eq(&self, other: &Self) -> bool {
@@ -136,6 +286,7 @@ impl MrrHistory {
             range,
             signed,
             pending: Vec::new(),
+            grid: Grid::default(),
             direct: true,
         }
     }
@@ -146,6 +297,56 @@ impl MrrHistory {
     pub fn flush(&mut self) {
         // Infallible by construction: without `fallible` the map grows as a plain insert does.
         let _ = self.flush_rows(false);
+        self.flush_grid();
+    }
+
+    /// Whether rows wait in `pending` or the grid.
+    fn buffered(&self) -> bool {
+        !self.pending.is_empty() || self.grid.added > 0
+    }
+
+    /// Moves the grid's customers into the map: a customer it does not hold yet takes its
+    /// months as they are, one it holds gets them added month by month. While no credit was
+    /// seen every amount is above 0, so sums in any order are the same totals, met at the
+    /// same point past 64 bits (the same narrow or wide amounts), and none can overflow
+    /// while `direct` is clear. The grid is then dropped: its size is bounded by the rows
+    /// it took since.
+    fn flush_grid(&mut self) {
+        if self.grid.added == 0 {
+            return;
+        }
+        let grid = std::mem::take(&mut self.grid);
+        if let Some(Customers::Int(map)) = &mut self.customers {
+            let customers = grid
+                .cells
+                .chunks_exact(grid.width * LANES)
+                .flat_map(|block| {
+                    (0..LANES).map(move |lane| block.iter().skip(lane).step_by(LANES))
+                });
+            for (key, cells) in customers.enumerate() {
+                let paid = cells.clone().filter(|u| **u != 0).count();
+                if paid == 0 {
+                    continue;
+                }
+                let mut months = Months::with_capacity(paid);
+                for (m, u) in cells.enumerate() {
+                    if *u != 0 {
+                        months.push(grid.first + m as i32, i128::from(*u));
+                    }
+                }
+                match map.entry(key as i64) {
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(months);
+                    }
+                    std::collections::hash_map::Entry::Occupied(mut slot) => {
+                        let mine = slot.get_mut();
+                        for (m, u) in months.iter() {
+                            let _ = mine.add(m, u);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// [`MrrHistory::flush`] from the aggregate's own row, where the customer map is the
@@ -186,7 +387,7 @@ impl MrrHistory {
 
     /// This history with its buffered rows added: itself when there are none.
     pub fn settled(&self) -> std::borrow::Cow<'_, MrrHistory> {
-        if self.pending.is_empty() {
+        if !self.buffered() {
             std::borrow::Cow::Borrowed(self)
         } else {
             let mut copy = self.clone();
@@ -246,7 +447,10 @@ impl MrrHistory {
         if self.direct {
             return self.add::<i64, i64>(&key, month, mrr);
         }
-        if mrr.is_negative() {
+        if mrr.is_negative() && !self.signed {
+            // The grid stops at the first credit (see `flush_grid`): the rows it holds go
+            // into the map before any later row of theirs.
+            self.flush();
             self.signed = true;
         }
         self.extend_range(month, month);
@@ -263,6 +467,9 @@ impl MrrHistory {
             self.go_direct();
             return self.add_units::<i64, i64>(&key, month, units);
         };
+        if !self.signed && self.grid.add(key, month, units)? {
+            return Ok(());
+        }
         crate::kpi::error::reserve(&mut self.pending, 1, "mrr_agg")?;
         self.pending.push(Pending { key, month, units });
         if self.pending.len()
@@ -273,6 +480,39 @@ impl MrrHistory {
             self.try_flush()?;
         }
         Ok(())
+    }
+
+    /// [`MrrHistory::add_int`] of the common row, read without building a [`Money`]: an
+    /// amount above 0 of `ten_thousandths` ten-thousandths whose display scale `scale` is at
+    /// most the history's (and the history's at most 4), into a customer and month the grid
+    /// covers. Returns false, having changed nothing, for any other row. Allocates nothing
+    /// and cannot panic, so that a transition may call it without PostgreSQL's guard.
+    #[inline(always)]
+    pub fn try_add_int_existing(
+        &mut self,
+        key: i64,
+        month: i32,
+        ten_thousandths: u64,
+        scale: u32,
+    ) -> bool {
+        const PER_UNIT: [u64; 5] = [10_000, 1_000, 100, 10, 1];
+        let Some(per_unit) = PER_UNIT.get(self.scale as usize) else {
+            return false;
+        };
+        // A display scale at most the history's: the amount is a whole number of its units.
+        if self.direct || self.signed || scale > self.scale || ten_thousandths == 0 {
+            return false;
+        }
+        let Ok(units) = i64::try_from(ten_thousandths / per_unit) else {
+            return false;
+        };
+        if !matches!(self.customers, Some(Customers::Int(_)))
+            || !self.grid.add_existing(key, month, units)
+        {
+            return false;
+        }
+        self.extend_range(month, month);
+        true
     }
 
     fn customer_count_flushed(&self) -> usize {
@@ -545,7 +785,7 @@ impl Summary for MrrHistory {
     }
 
     fn write_payload(&self, out: &mut Vec<u8>) {
-        if !self.pending.is_empty() {
+        if self.buffered() {
             return self.settled().write_payload(out);
         }
         let kind = self.customers.as_ref().map_or(0, |c| c.kind());
@@ -581,7 +821,7 @@ impl Summary for MrrHistory {
     }
 
     fn to_text(&self) -> String {
-        if !self.pending.is_empty() {
+        if self.buffered() {
             return self.settled().to_text();
         }
         let mut out = String::from("{\"version\":1");
@@ -660,7 +900,7 @@ impl Summary for MrrHistory {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !self.pending.is_empty() {
+        if self.buffered() {
             return self.settled().validate();
         }
         if self.scale > MAX_SCALE {
@@ -751,10 +991,12 @@ mod tests {
     #[test]
     fn buffered_rows_equal_row_by_row() {
         let mut rng = crate::kpi::testing::Rng(29);
+        let mut fast_rows = 0;
         for case in 0..300 {
             let customers = 1 + rng.below(if case % 3 == 0 { 70_000 } else { 50 }) as i64;
             let rows = rng.below(if case % 10 == 0 { 150_000 } else { 400 });
             let (mut one, mut buffered) = (MrrHistory::default(), MrrHistory::default());
+            let mut fast = MrrHistory::default();
             let mut parts = vec![MrrHistory::default(), MrrHistory::default()];
             for i in 0..rows {
                 let key = rng.below(customers as u64) as i64 - customers / 3;
@@ -771,10 +1013,26 @@ mod tests {
                 let a = one.add::<i64, i64>(&key, month, &money);
                 let b = buffered.add_int(key, month, &money);
                 assert_eq!(a.is_ok(), b.is_ok(), "case {case} row {i}");
+                // The growth-free path where it takes the row, the full one elsewhere.
+                let taken = money.scale <= 4
+                    && u64::try_from(money.units)
+                        .is_ok_and(|u| u < 1 << 50)
+                        .then(|| money.units as u64 * 10u64.pow(4 - money.scale))
+                        .is_some_and(|tt| fast.try_add_int_existing(key, month, tt, money.scale));
+                if taken {
+                    fast_rows += 1;
+                } else {
+                    assert_eq!(fast.add_int(key, month, &money).is_ok(), b.is_ok());
+                }
                 if a.is_err() {
                     break;
                 }
                 parts[(i % 2) as usize].add_int(key, month, &money).unwrap();
+                // A reader that settles the state in place mid-stream (a window frame's final
+                // call): later rows of the grid's customers are then added to the map's months.
+                if i == rows / 3 && case % 3 == 1 {
+                    buffered.settle();
+                }
                 if i == rows / 2 && case % 2 == 0 {
                     assert_eq!(buffered.to_binary(), one.to_binary());
                     assert_eq!(buffered, one);
@@ -797,9 +1055,49 @@ mod tests {
             assert_eq!(fx.map_err(|e| e.message), fy.map_err(|e| e.message));
             assert_eq!(x.to_binary(), y.to_binary());
             assert_eq!(x, y);
+            assert_eq!(fast.to_binary(), one.to_binary());
+            assert_eq!(state(&fast).unwrap(), state(&one).unwrap());
             buffered.settle();
-            assert!(buffered.pending.is_empty());
+            assert!(!buffered.buffered());
             assert_eq!(buffered.to_binary(), one.to_binary());
+        }
+        assert!(fast_rows > 20_000, "{fast_rows}");
+    }
+
+    /// A billing table's rows (a month's customers in ascending order, month after month, or
+    /// each customer's months in turn) all go to the grid, which stays near their size.
+    #[test]
+    fn usual_orders_fill_the_grid() {
+        for by_month in [true, false] {
+            let mut h = MrrHistory::default();
+            let mut rng = crate::kpi::testing::Rng(1);
+            let mut one = MrrHistory::default();
+            let mut rows = 0;
+            for outer in 0..if by_month { 36 } else { 5000 } {
+                for inner in 0..if by_month { 5000 } else { 36 } {
+                    let (c, month) = if by_month {
+                        (inner, outer)
+                    } else {
+                        (outer, inner)
+                    };
+                    let (c, month) = (c as i64, month as i32);
+                    // Customers start over the first year, as in a growing business.
+                    let start = (c * 7 % 12) as i32;
+                    if month >= start && rng.below(10) < 8 {
+                        let amount = m(&format!("{}.25", rng.below(1000)));
+                        h.add_int(c, 24_000 + month, &amount).unwrap();
+                        one.add::<i64, i64>(&c, 24_000 + month, &amount).unwrap();
+                        rows += 1;
+                    }
+                }
+            }
+            assert!(h.grid.added > rows * 9 / 10, "{} of {rows}", h.grid.added);
+            assert!(
+                h.grid.width <= 54 && h.grid.rows <= 2 * 5000,
+                "{:?}",
+                (h.grid.width, h.grid.rows)
+            );
+            assert_eq!(h.to_binary(), one.to_binary());
         }
     }
 

@@ -73,6 +73,14 @@ impl Months {
         self.months.len()
     }
 
+    /// No months, room for `n` (narrow amounts).
+    pub fn with_capacity(n: usize) -> Months {
+        Months {
+            months: Vec::with_capacity(n),
+            units: Units::Narrow(Vec::with_capacity(n)),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.months.is_empty()
     }

@@ -4,12 +4,13 @@
 use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
 use pgrx::varlena::{varatt_is_1b_e, varatt_is_4b_c, vardata_any, varsize_any_exhdr};
 
-use super::numeric::{money_datum, money_from_datum};
+use super::numeric::{money_datum, money_from_datum, ten_thousandths};
 use crate::kpi::error::{ErrorKind, KpiError};
 use crate::kpi::revenue::history::{month_of_pg_date, pg_date_of_month, MrrHistory};
 use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::movements::{self, MonthRow};
 use crate::pg::datum;
+use crate::pg::expanded::existing_mut;
 use crate::pg::fmgr::{arg, arg_is_null, pg_function, raise, return_f64, OrRaise};
 use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
 
@@ -60,7 +61,54 @@ unsafe fn accum(fcinfo: FunctionCallInfo, add: impl FnOnce(&mut MrrHistory, i32,
     }
 }
 
-pg_function!(fn csm_mrr_agg_int8(fcinfo) {
+/// The display scale of a stored `numeric` with a 1-byte varlena header in the short format
+/// (numeric.c's `NUMERIC_SHORT` and `NUMERIC_SHORT_DSCALE_MASK`), the form of amounts in a
+/// table row; None for any other form.
+#[inline(always)]
+unsafe fn short_display_scale(ptr: *const u8) -> Option<u32> {
+    unsafe {
+        // A 1-byte header has its low bit set; 0x01 alone is a toast pointer.
+        let first = *ptr;
+        if first & 1 == 0 || first == 1 {
+            return None;
+        }
+        let header = std::ptr::read_unaligned(ptr.add(1).cast::<u16>());
+        (header & 0xC000 == 0x8000).then_some(u32::from((header & 0x1F80) >> 7))
+    }
+}
+
+/// The common row of `mrr_agg(bigint, month, mrr)`, unguarded (see [`pg_function!`]): no NULL,
+/// a finite month, an amount above 0 as a table stores it, into a customer and month the
+/// history's grid covers ([`MrrHistory::try_add_int_existing`]). Anything else (the group's
+/// first row, NULLs, a new scale, a customer or month to make room for, a credit) goes to
+/// the guarded path. Loads, integer arithmetic, and no call into PostgreSQL.
+#[inline(always)]
+unsafe fn mrr_int8_fast(fcinfo: FunctionCallInfo) -> Option<Datum> {
+    unsafe {
+        if (0..4).any(|n| arg_is_null(fcinfo, n)) {
+            return None;
+        }
+        let days = arg(fcinfo, 2).value() as i32;
+        if days == i32::MIN || days == i32::MAX {
+            return None;
+        }
+        let amount = arg(fcinfo, 3).cast_mut_ptr::<u8>().cast_const();
+        let scale = short_display_scale(amount)?;
+        let (ten_thousandths, plain) = ten_thousandths(amount);
+        if !plain {
+            return None;
+        }
+        let state = existing_mut::<MrrHistory>(fcinfo, 0)?;
+        let key = arg(fcinfo, 1).value() as i64;
+        state
+            .try_add_int_existing(key, month_of_pg_date(days), ten_thousandths, scale)
+            .then(|| state_datum(state))
+    }
+}
+
+pg_function!(fn csm_mrr_agg_int8(fcinfo)
+unguarded(args 4) { unsafe { mrr_int8_fast(fcinfo) } }
+guarded {
     unsafe {
         let key = arg(fcinfo, 1).value() as i64;
         accum(fcinfo, |h, month, mrr| h.add_int(key, month, mrr).or_raise())
