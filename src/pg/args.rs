@@ -365,8 +365,8 @@ impl<'call> Args<'call> {
         let value = unsafe {
             let flinfo = (*self.fcinfo).flinfo;
             if (*flinfo).fn_extra.is_null() {
-                let slot = pgrx::PgMemoryContexts::For((*flinfo).fn_mcxt)
-                    .leak_and_drop_on_delete(Slot {
+                let slot =
+                    pgrx::PgMemoryContexts::For((*flinfo).fn_mcxt).leak_and_drop_on_delete(Slot {
                         type_id: TypeId::of::<T>(),
                         value: T::default(),
                     });

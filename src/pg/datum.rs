@@ -240,7 +240,11 @@ fn hash_of(bytes: &[u8], seed: Option<u64>) -> Datum {
     unsafe {
         match seed {
             None => Datum::from(hash_bytes(bytes.as_ptr(), bytes.len() as i32)),
-            Some(seed) => Datum::from(hash_bytes_extended(bytes.as_ptr(), bytes.len() as i32, seed)),
+            Some(seed) => Datum::from(hash_bytes_extended(
+                bytes.as_ptr(),
+                bytes.len() as i32,
+                seed,
+            )),
         }
     }
 }

@@ -23,8 +23,13 @@ use crate::kpi::summary::Summary;
 /// The stored summary in argument `n`, its days read (bitmaps decoded later, on demand).
 fn view_at<'a>(args: &'a Args, n: usize) -> DaysView<'a> {
     let bytes = args.bytes(n);
-    versioned_view(Activity::TYPE_NAME, Activity::VERSION, bytes, DaysView::parse_payload)
-        .or_raise()
+    versioned_view(
+        Activity::TYPE_NAME,
+        Activity::VERSION,
+        bytes,
+        DaysView::parse_payload,
+    )
+    .or_raise()
 }
 
 /// The grain in argument `n` (text).
@@ -45,7 +50,12 @@ fn require(args: &Args, n: usize, function: &str, name: &str) {
 }
 
 /// The checked range of days in arguments `a` and `b`.
-fn arg_days(args: &Args, (a, b): (usize, usize), function: &str, names: (&str, &str)) -> (i32, i32) {
+fn arg_days(
+    args: &Args,
+    (a, b): (usize, usize),
+    function: &str,
+    names: (&str, &str),
+) -> (i32, i32) {
     require(args, a, function, names.0);
     require(args, b, function, names.1);
     let (from, to) = (args.date(a), args.date(b));

@@ -73,7 +73,9 @@ fn activity_naive(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> D
     let day = wall_clock_day(args.timestamp(2), "activity_agg");
     // SAFETY: `key` reads argument 1, not NULL, of the type `kind` names (the declaration).
     let key = unsafe { key(args.non_null(1)) };
-    args.update_summary(0, |state: &mut Activity| state.add(kind, day, key).or_raise())
+    args.update_summary(0, |state: &mut Activity| {
+        state.add(kind, day, key).or_raise()
+    })
 }
 
 per_key_kind!(activity_naive:

@@ -73,7 +73,9 @@ pub(crate) fn churn_row(args: &Args, time: Time, metric: &str, add: bool) -> Dat
     check_period(metric, period_start, period_end, time.describe()).or_raise();
     check_customer(metric, started, ended, time.describe()).or_raise();
     let row = classify(started, ended, period_start, period_end);
-    args.update_counters(0, |state: &mut Churn| state.apply(row, denominator, add).or_raise())
+    args.update_counters(0, |state: &mut Churn| {
+        state.apply(row, denominator, add).or_raise()
+    })
 }
 
 /// Declares the churn and retention transitions (and inverses) of one time type.

@@ -72,7 +72,13 @@ pg_function!(fn csm_license_accum_int8(args) safe {
 
 /// The stored license_summary of argument `n`, read in place.
 fn view<'a>(args: &'a Args, n: usize) -> View<'a> {
-    versioned_view(Licenses::TYPE_NAME, Licenses::VERSION, args.bytes(n), View::new).or_raise()
+    versioned_view(
+        Licenses::TYPE_NAME,
+        Licenses::VERSION,
+        args.bytes(n),
+        View::new,
+    )
+    .or_raise()
 }
 
 pg_function!(fn csm_active_licenses(args) safe {

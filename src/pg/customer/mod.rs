@@ -63,5 +63,10 @@ pub fn date_text(d: i64) -> String {
 /// An `interval` as PostgreSQL prints it.
 pub fn interval_text(value: &pg_sys::Interval) -> String {
     // SAFETY: a pointer to a live interval, read during the call.
-    unsafe { printed(Some(c_interval_out), Datum::from(value as *const pg_sys::Interval)) }
+    unsafe {
+        printed(
+            Some(c_interval_out),
+            Datum::from(value as *const pg_sys::Interval),
+        )
+    }
 }

@@ -6,9 +6,7 @@
 
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-use pgrx::datum::{
-    Date, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone,
-};
+use pgrx::datum::{Date, RangeBound, RangeSubType, Timestamp, TimestampWithTimeZone};
 use pgrx::pg_sys::{self, Datum};
 
 use crate::kpi::error::{ErrorKind, KpiError};
