@@ -495,7 +495,15 @@ fn null_read(n: usize) -> ! {
 #[inline(never)]
 #[track_caller]
 fn misuse(rule: &str) -> ! {
-    panic!("csmetrics internal error: {rule}")
+    pgrx::pg_sys::panic::ErrorReport::new(
+        pgrx::PgSqlErrorCode::ERRCODE_INTERNAL_ERROR,
+        format!("csmetrics internal error: {rule}"),
+        "csmetrics",
+    )
+    .set_detail("A csmetrics function broke a rule of its argument reader.".to_string())
+    .set_hint("This is a bug of csmetrics; please report it with the query.")
+    .report(pgrx::PgLogLevel::ERROR);
+    unreachable!("an ERROR report does not return")
 }
 
 /// A new varlena (`text` in the server encoding, `bytea`) holding `bytes`, in the current

@@ -21,28 +21,7 @@ use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 const MONTH_USEC: i128 = 30 * 86_400_000_000;
 
 /// A customer's movement from one month to the next, as `mrr_movement()` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Movement {
-    New,
-    Reactivation,
-    Expansion,
-    Contraction,
-    Churn,
-    Unchanged,
-}
-
-impl Movement {
-    pub fn name(self) -> &'static str {
-        match self {
-            Movement::New => "new",
-            Movement::Reactivation => "reactivation",
-            Movement::Expansion => "expansion",
-            Movement::Contraction => "contraction",
-            Movement::Churn => "churn",
-            Movement::Unchanged => "unchanged",
-        }
-    }
-}
+pub use super::scalar::Movement;
 
 /// A customer key as stored: bigint, text (UTF-8 bytes) or uuid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
