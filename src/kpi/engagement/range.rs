@@ -2,7 +2,7 @@
 //! (padded with zeros), the activity before the range still counted as history: lifecycle,
 //! daily DAU/WAU/MAU, the active-days distribution.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use roaring::RoaringBitmap;
 
@@ -129,38 +129,19 @@ pub fn lifecycle_between(
     Ok(())
 }
 
-/// Users active in a sliding window of days, kept incrementally: a day entering adds 1 to
-/// each of its users' counters, a day leaving takes 1 away; distinct = counters above zero.
-struct Window {
-    counts: Vec<u8>,
-    distinct: i64,
-}
-
-impl Window {
-    fn new(nkeys: u64) -> Window {
-        Window {
-            counts: vec![0; nkeys as usize],
-            distinct: 0,
-        }
-    }
-    fn enter(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            self.distinct += i64::from(*c == 0);
-            *c += 1;
-        }
-    }
-    fn leave(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            *c -= 1;
-            self.distinct -= i64::from(*c == 0);
-        }
-    }
-}
+/// Days of last activity the daily report keeps apart: the month's window (30 days) and a
+/// day's grace, rounded to a power of two so that a day's slot is its stamp's low bits.
+const RING: usize = 32;
 
 /// DAU, WAU (7 days ending on the day), MAU (30 days) and DAU/MAU for every day of
 /// `from..=to` (checked), the windows of the first days reaching back before the range.
+///
+/// Each user's day of last activity is kept, and for each of the last [`RING`] days how many
+/// users were last active on it: a user is in the week (month) ending on day d exactly when
+/// their last activity up to d falls in its 7 (30) days, so WAU and MAU are sums of 7 and 30
+/// of those counts. A day's users move their counts from their previous last day to this one,
+/// one load and store of their stamp each; every bitmap is read once, in place, never
+/// decoded. Unions of the 7 and 30 days' sets would read each day 37 times.
 pub fn daily_kpis_between(
     view: &DaysView,
     from: i32,
@@ -168,37 +149,56 @@ pub fn daily_kpis_between(
     mut emit: impl FnMut(DailyRow),
 ) -> KpiResult<()> {
     let (from, to) = (i64::from(from), i64::from(to));
-    let (mut week, mut month) = (Window::new(view.nkeys), Window::new(view.nkeys));
-    let mut recent: VecDeque<(i64, RoaringBitmap)> = VecDeque::with_capacity(31);
     let days = view.range(from - 29, to);
-    let mut next = days.iter().peekable();
     // Days before the range only fill the windows; without activity they are skipped.
     let first = days.first().map_or(from, |e| i64::from(e.day).min(from));
+    // A day's stamp is its distance from `first` plus RING, so that 0 ("never active") is at
+    // least RING days before any day. Dates span less than 2^32 - RING days.
+    let stamp_of = |day: i64| (day - first) as u32 + RING as u32;
+    let mut last = vec![
+        0u32;
+        if days.is_empty() {
+            0
+        } else {
+            view.nkeys as usize
+        }
+    ];
+    // ring[s % RING]: users last active on the day of stamp s, for the last RING stamps.
+    let mut ring = [0u64; RING];
+    let mut next = days.iter().peekable();
     for day in first..=to {
+        let stamp = stamp_of(day);
+        let slot = stamp as usize % RING;
+        // The slot held the users last active RING days ago: out of every window now.
+        ring[slot] = 0;
         let mut dau = 0;
         if let Some(entry) = next.next_if(|e| i64::from(e.day) == day) {
-            let ids = decode(view, entry)?;
-            week.enter(&ids);
-            month.enter(&ids);
-            dau = entry.users as i64;
-            recent.push_back((day, ids));
-        }
-        if let Some((_, ids)) = recent.iter().find(|(d, _)| *d == day - 7) {
-            week.leave(ids);
-        }
-        while recent.front().is_some_and(|(d, _)| *d <= day - 30) {
-            if let Some((_, ids)) = recent.pop_front() {
-                month.leave(&ids);
+            for container in view.containers(entry).map_err(corrupt)? {
+                // Ids are below nkeys (checked with the containers).
+                container.for_each(|id| {
+                    let seen = &mut last[id as usize];
+                    let prev = *seen;
+                    *seen = stamp;
+                    // The previous day's slot, if it is still one of the last RING days.
+                    ring[prev as usize % RING] -= u64::from(stamp - prev < RING as u32);
+                });
             }
+            ring[slot] += entry.users;
+            dau = entry.users as i64;
         }
         if day >= from {
+            let within = |n: u32| -> i64 {
+                (0..n)
+                    .map(|k| ring[(stamp - k) as usize % RING])
+                    .sum::<u64>() as i64
+            };
+            let (wau, mau) = (within(7), within(30));
             emit(DailyRow {
                 day: day as i32,
                 dau,
-                wau: week.distinct,
-                mau: month.distinct,
-                stickiness: (month.distinct > 0)
-                    .then(|| 100.0 * dau as f64 / month.distinct as f64),
+                wau,
+                mau,
+                stickiness: (mau > 0).then(|| 100.0 * dau as f64 / mau as f64),
             });
         }
     }
@@ -242,6 +242,55 @@ pub fn active_days_padded(
 mod tests {
     use super::super::report::tests::with_view;
     use super::*;
+
+    /// The last-activity counts agree with the unions of each window's days, on random
+    /// summaries: days in bursts and gaps longer than the month, users dense (bitmap
+    /// containers) and sparse (arrays), ranges starting before, inside and after the data.
+    #[test]
+    fn daily_kpis_match_unions_on_random_data() {
+        let mut rng = crate::kpi::testing::Rng(24);
+        for round in 0..40 {
+            let users = 1 + rng.below([50, 5_000, 200_000][round % 3]) as i64;
+            let mut rows = Vec::new();
+            let mut day = rng.below(20) as i32 - 10;
+            for _ in 0..1 + rng.below(60) {
+                day += [1, 1, 2, 6, 7, 8, 29, 30, 31, 33, 90][rng.below(11) as usize];
+                let n = rng.below(if round % 5 == 0 { 70_000 } else { 400 });
+                rows.extend((0..n).map(|_| (day, rng.below(users as u64) as i64)));
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            let last = rows.iter().map(|r| r.0).max().unwrap();
+            let mut by_day: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
+            for (d, u) in &rows {
+                by_day.entry(*d).or_default().insert(*u as u32);
+            }
+            let union = |lo: i32, hi: i32| -> i64 {
+                let mut all = RoaringBitmap::new();
+                for (_, ids) in by_day.range(lo..=hi) {
+                    all |= ids;
+                }
+                all.len() as i64
+            };
+            with_view(&rows, |v| {
+                let lo = rng.below((last + 100) as u64) as i32 - 40;
+                let hi = lo + rng.below(200) as i32;
+                let mut out = vec![];
+                daily_kpis_between(v, lo, hi, |r| out.push(r)).unwrap();
+                assert_eq!(out.len(), (hi - lo + 1) as usize);
+                for (r, day) in out.iter().zip(lo..) {
+                    let mau = union(day - 29, day);
+                    assert_eq!(r.day, day);
+                    assert_eq!(r.dau, union(day, day), "day {day}");
+                    assert_eq!(r.wau, union(day - 6, day), "day {day}");
+                    assert_eq!(r.mau, mau, "day {day}");
+                    let sticky = (mau > 0).then(|| 100.0 * r.dau as f64 / mau as f64);
+                    assert_eq!(r.stickiness, sticky);
+                }
+            });
+        }
+    }
 
     #[test]
     fn lifecycle_over_a_range_by_hand() {
