@@ -95,16 +95,28 @@ pub(crate) fn periods(view: &DaysView, grain: Grain) -> KpiResult<BTreeMap<i64, 
 /// PostHog's lifecycle for every period from `from`'s to `to`'s (days, checked), none skipped:
 /// activity before the range decides new versus resurrecting and the first period's dormant
 /// users; periods after the last activity show the users who went dormant, then zeros.
-/// `poll` runs between rows (a cancel check).
 pub fn lifecycle_between(
     view: &DaysView,
     grain: Grain,
     from: i32,
     to: i32,
-    mut emit: impl FnMut(LifecycleRow),
+    emit: impl FnMut(LifecycleRow),
 ) -> KpiResult<()> {
     let active = periods(view, grain)?;
     let (start, end) = (grain.index(from.into()), grain.index(to.into()));
+    lifecycle_rows(&active, grain, start, end, emit);
+    Ok(())
+}
+
+/// The lifecycle rows of periods `start..=end` of the keys `active` in each period, the
+/// periods before `start` serving as history only.
+pub(super) fn lifecycle_rows(
+    active: &BTreeMap<i64, RoaringBitmap>,
+    grain: Grain,
+    start: i64,
+    end: i64,
+    mut emit: impl FnMut(LifecycleRow),
+) {
     let empty = RoaringBitmap::new();
     let mut seen = RoaringBitmap::new();
     for (_, ids) in active.range(..start - 1) {
@@ -126,7 +138,6 @@ pub fn lifecycle_between(
         seen |= now;
         prev = now;
     }
-    Ok(())
 }
 
 /// Days of last activity the daily report keeps apart: the month's window (30 days) and a
