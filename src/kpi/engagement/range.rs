@@ -163,11 +163,14 @@ pub fn daily_kpis_between(
     let days = view.range(from - 29, to);
     // Days before the range only fill the windows; without activity they are skipped.
     let first = days.first().map_or(from, |e| i64::from(e.day).min(from));
-    // A day's stamp is its distance from `first` plus RING, so that 0 ("never active") is at
-    // least RING days before any day. Dates span less than 2^32 - RING days.
-    let stamp_of = |day: i64| (day - first) as u32 + RING as u32;
+    // A day's stamp is its distance from `base`, which starts RING days before `first`, so
+    // that 0 ("never active") is at least RING days before any day. Stamps are 16 bits (the
+    // keys' array is as small as the window counters it replaces, and stays in the cache);
+    // when they would overflow, every stamp moves down by a multiple of RING (the slots keep
+    // their days) and those older than the month become 0.
+    let mut base = first - RING as i64;
     let mut last = vec![
-        0u32;
+        0u16;
         if days.is_empty() {
             0
         } else {
@@ -178,8 +181,15 @@ pub fn daily_kpis_between(
     let mut ring = [0u64; RING];
     let mut next = days.iter().peekable();
     for day in first..=to {
-        let stamp = stamp_of(day);
-        let slot = stamp as usize % RING;
+        if day - base > i64::from(u16::MAX) {
+            let shift = ((day - base) / RING as i64 - 1) * RING as i64;
+            for seen in &mut last {
+                *seen = seen.saturating_sub(shift as u16);
+            }
+            base += shift;
+        }
+        let stamp = (day - base) as u16;
+        let slot = usize::from(stamp) % RING;
         // The slot held the users last active RING days ago: out of every window now.
         ring[slot] = 0;
         let mut dau = 0;
@@ -191,16 +201,16 @@ pub fn daily_kpis_between(
                     let prev = *seen;
                     *seen = stamp;
                     // The previous day's slot, if it is still one of the last RING days.
-                    ring[prev as usize % RING] -= u64::from(stamp - prev < RING as u32);
+                    ring[usize::from(prev) % RING] -= u64::from(stamp - prev < RING as u16);
                 });
             }
             ring[slot] += entry.users;
             dau = entry.users as i64;
         }
         if day >= from {
-            let within = |n: u32| -> i64 {
+            let within = |n: u16| -> i64 {
                 (0..n)
-                    .map(|k| ring[(stamp - k) as usize % RING])
+                    .map(|k| ring[usize::from(stamp - k) % RING])
                     .sum::<u64>() as i64
             };
             let (wau, mau) = (within(7), within(30));
@@ -301,6 +311,46 @@ mod tests {
                 }
             });
         }
+    }
+
+    /// Over more days than 16-bit stamps count, the stamps move down without changing a row:
+    /// users active on both sides of each move, and gaps of a month around it.
+    #[test]
+    fn daily_kpis_across_stamp_moves() {
+        let mut rng = crate::kpi::testing::Rng(65);
+        let mut rows = vec![(0, 1)];
+        for start in [65_440, 65_500, 130_950, 131_010] {
+            for day in start..start + 40 {
+                rows.extend((0..rng.below(30)).map(|_| (day, rng.below(60) as i64)));
+            }
+        }
+        let mut by_day: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
+        for (d, u) in &rows {
+            by_day.entry(*d).or_default().insert(*u as u32);
+        }
+        let union = |lo: i32, hi: i32| -> i64 {
+            let mut all = RoaringBitmap::new();
+            for (_, ids) in by_day.range(lo..=hi) {
+                all |= ids;
+            }
+            all.len() as i64
+        };
+        with_view(&rows, |v| {
+            let mut out = vec![];
+            daily_kpis_between(v, -5, 140_000, |r| out.push(r)).unwrap();
+            assert_eq!(out.len(), 140_006);
+            for r in out
+                .iter()
+                .filter(|r| by_day.range(r.day - 29..=r.day).next().is_some())
+            {
+                assert_eq!(r.dau, union(r.day, r.day), "day {}", r.day);
+                assert_eq!(r.wau, union(r.day - 6, r.day), "day {}", r.day);
+                assert_eq!(r.mau, union(r.day - 29, r.day), "day {}", r.day);
+            }
+            assert!(out
+                .iter()
+                .all(|r| r.mau > 0 || by_day.range(r.day - 29..=r.day).next().is_none()));
+        });
     }
 
     #[test]
