@@ -264,6 +264,24 @@ mod tests {
     use super::super::report::tests::with_view;
     use super::*;
 
+    /// Each day's users of `rows` (day, user).
+    fn by_day(rows: &[(i32, i64)]) -> BTreeMap<i32, RoaringBitmap> {
+        let mut out: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
+        for (d, u) in rows {
+            out.entry(*d).or_default().insert(*u as u32);
+        }
+        out
+    }
+
+    /// Distinct users from `lo` to `hi`: the union of the days' sets.
+    fn union(by_day: &BTreeMap<i32, RoaringBitmap>, lo: i32, hi: i32) -> i64 {
+        let mut all = RoaringBitmap::new();
+        for (_, ids) in by_day.range(lo..=hi) {
+            all |= ids;
+        }
+        all.len() as i64
+    }
+
     /// The last-activity counts agree with the unions of each window's days, on random
     /// summaries: days in bursts and gaps longer than the month, users dense (bitmap
     /// containers) and sparse (arrays), ranges starting before, inside and after the data.
@@ -283,17 +301,8 @@ mod tests {
                 continue;
             }
             let last = rows.iter().map(|r| r.0).max().unwrap();
-            let mut by_day: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
-            for (d, u) in &rows {
-                by_day.entry(*d).or_default().insert(*u as u32);
-            }
-            let union = |lo: i32, hi: i32| -> i64 {
-                let mut all = RoaringBitmap::new();
-                for (_, ids) in by_day.range(lo..=hi) {
-                    all |= ids;
-                }
-                all.len() as i64
-            };
+            let by_day = by_day(&rows);
+            let union = |lo, hi| union(&by_day, lo, hi);
             with_view(&rows, |v| {
                 let lo = rng.below((last + 100) as u64) as i32 - 40;
                 let hi = lo + rng.below(200) as i32;
@@ -324,17 +333,8 @@ mod tests {
                 rows.extend((0..rng.below(30)).map(|_| (day, rng.below(60) as i64)));
             }
         }
-        let mut by_day: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
-        for (d, u) in &rows {
-            by_day.entry(*d).or_default().insert(*u as u32);
-        }
-        let union = |lo: i32, hi: i32| -> i64 {
-            let mut all = RoaringBitmap::new();
-            for (_, ids) in by_day.range(lo..=hi) {
-                all |= ids;
-            }
-            all.len() as i64
-        };
+        let by_day = by_day(&rows);
+        let union = |lo, hi| union(&by_day, lo, hi);
         with_view(&rows, |v| {
             let mut out = vec![];
             daily_kpis_between(v, -5, 140_000, |r| out.push(r)).unwrap();
