@@ -40,6 +40,9 @@ QUERIES = {
         (f"SELECT count(*), sum(mau) FROM daily_activity_kpis((SELECT activity_agg(user_id, "
          f"occurred_at, '{ZONE}') FROM bench_events))",
          "plain DAU: count(DISTINCT u) GROUP BY day"),
+    "the report alone: daily_activity_kpis of a stored year":
+        ("SELECT count(*), sum(mau) FROM daily_activity_kpis((SELECT users FROM bench_year))",
+         "plain DAU: count(DISTINCT u) GROUP BY day"),
     "month rescan: count(DISTINCT u) of 30 days":
         (f"SELECT count(DISTINCT user_id) FROM bench_events "
          f"WHERE occurred_at >= timestamptz '2025-03-01 00:00 {ZONE}' "
@@ -88,6 +91,11 @@ def main():
     conn = bench.connect()
     engagement.load(conn, int(10_000_000 * args.scale), max(1, int(1_000_000 * args.scale)))
     revenue.load_mrr(conn, 50_000, 36, "rev_bench_mrr_customers")
+    # The year's summary, stored (TOASTed as a table column is): the per-day report without
+    # the aggregate before it. Rebuilt each run, so that it always matches bench_events.
+    conn.execute("DROP TABLE IF EXISTS bench_year")
+    conn.execute(f"CREATE TABLE bench_year AS SELECT activity_agg(user_id, occurred_at, "
+                 f"'{ZONE}') AS users FROM bench_events")
     conn.close()
     times = {(b, q): [] for b, _ in builds for q in queries}
     original = os.path.join(args.pkglib, "csmetrics.so")

@@ -173,11 +173,9 @@ mod tests {
         )
         .to_binary();
         let a = DaysView::parse_payload(&act[1..]).unwrap();
+        let row = |r: RetentionRow| (r.cohort, r.period_number, r.cohort_size, r.retained);
         let mut rec = vec![];
-        recurring(&a, Grain::Day, 1, |r| {
-            rec.push((r.cohort, r.period_number, r.cohort_size, r.retained))
-        })
-        .unwrap();
+        recurring(&a, Grain::Day, 1, |r| rec.push(row(r))).unwrap();
         // Day 0 {1,2}: day 1 keeps 2; day 1 {2,3}: day 2 keeps 3; day 2 {1,3}.
         assert_eq!(
             rec,
@@ -209,10 +207,7 @@ mod tests {
             .to_binary();
             let c = DaysView::parse_payload(&sign[1..]).unwrap();
             let mut out = vec![];
-            signup(&c, &a, Grain::Day, 2, |r| {
-                out.push((r.cohort, r.period_number, r.cohort_size, r.retained))
-            })
-            .unwrap();
+            signup(&c, &a, Grain::Day, 2, |r| out.push(row(r))).unwrap();
             assert_eq!(
                 out,
                 vec![

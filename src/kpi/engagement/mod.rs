@@ -761,21 +761,28 @@ mod tests {
             assert!(a.pending.is_empty());
             assert_eq!(a.to_binary(), unsettled);
             assert_eq!(merged.to_binary(), unsettled);
-            let back = Activity::from_binary(&unsettled).unwrap();
-            let days: BTreeMap<i32, Vec<i64>> = back
-                .days
-                .iter()
-                .map(|(d, ids)| {
-                    let keys = back.keys.clone();
-                    (*d, ids.iter().map(|id| back.key_of(&keys, id)).collect())
-                })
-                .collect();
-            let want: BTreeMap<i32, Vec<i64>> = model
-                .into_iter()
-                .map(|(d, keys)| (d, keys.into_iter().collect()))
-                .collect();
-            assert_eq!(days, want);
+            assert_holds(&unsettled, model);
         }
+    }
+
+    /// The stored summary `bytes` holds exactly the keys of `model` on each day.
+    fn assert_holds(bytes: &[u8], model: BTreeMap<i32, std::collections::BTreeSet<i64>>) {
+        let back = Activity::from_binary(bytes).unwrap();
+        let days: BTreeMap<i32, Vec<i64>> = back
+            .days
+            .iter()
+            .map(|(d, ids)| {
+                (
+                    *d,
+                    ids.iter().map(|id| back.key_of(&back.keys, id)).collect(),
+                )
+            })
+            .collect();
+        let want: BTreeMap<i32, Vec<i64>> = model
+            .into_iter()
+            .map(|(d, keys)| (d, keys.into_iter().collect()))
+            .collect();
+        assert_eq!(days, want);
     }
 
     #[test]
@@ -816,22 +823,7 @@ mod tests {
             }
             assert!(fast > 2_000, "{fast}");
             assert!(!a.pending.far.is_empty());
-            let back = Activity::from_binary(&a.to_binary()).unwrap();
-            let days: BTreeMap<i32, Vec<i64>> = back
-                .days
-                .iter()
-                .map(|(d, ids)| {
-                    (
-                        *d,
-                        ids.iter().map(|id| back.key_of(&back.keys, id)).collect(),
-                    )
-                })
-                .collect();
-            let want: BTreeMap<i32, Vec<i64>> = model
-                .into_iter()
-                .map(|(d, keys)| (d, keys.into_iter().collect()))
-                .collect();
-            assert_eq!(days, want);
+            assert_holds(&a.to_binary(), model);
             let mut settled = a.clone();
             settled.settle();
             assert!(settled.pending.is_empty());

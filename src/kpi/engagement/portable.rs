@@ -155,6 +155,27 @@ impl Container<'_> {
     }
 }
 
+impl Container<'_> {
+    /// Calls `f` with every value of the container (`key << 16 | low`), ascending.
+    #[inline]
+    pub fn for_each(&self, mut f: impl FnMut(u32)) {
+        let high = u32::from(self.key) << 16;
+        if self.len as usize <= ARRAY_LIMIT {
+            for value in self.body.as_chunks::<2>().0 {
+                f(high | u32::from(u16::from_le_bytes(*value)));
+            }
+        } else {
+            for (i, b) in self.body.as_chunks::<8>().0.iter().enumerate() {
+                let mut word = u64::from_le_bytes(*b);
+                while word != 0 {
+                    f(high | (64 * i as u32 + word.trailing_zeros()));
+                    word &= word - 1;
+                }
+            }
+        }
+    }
+}
+
 /// The containers of `bytes`, a bitmap that passed [`check`] (anything else ends early).
 pub fn containers(bytes: &[u8]) -> impl Iterator<Item = Container<'_>> {
     let count = match bytes.len() >= 8 {
@@ -243,6 +264,11 @@ mod tests {
                 assert_eq!(block.iter().map(|w| w.count_ones()).sum::<u32>(), c.len);
             }
             assert_eq!(&decoded, set);
+            let mut listed = Vec::new();
+            for c in containers(&bytes) {
+                c.for_each(|v| listed.push(v));
+            }
+            assert_eq!(listed, set.iter().collect::<Vec<_>>());
         }
         let mut runs: RoaringBitmap = (0..10_000).collect();
         runs.optimize();

@@ -2,7 +2,7 @@
 //! (padded with zeros), the activity before the range still counted as history: lifecycle,
 //! daily DAU/WAU/MAU, the active-days distribution.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 use roaring::RoaringBitmap;
 
@@ -95,16 +95,28 @@ pub(crate) fn periods(view: &DaysView, grain: Grain) -> KpiResult<BTreeMap<i64, 
 /// PostHog's lifecycle for every period from `from`'s to `to`'s (days, checked), none skipped:
 /// activity before the range decides new versus resurrecting and the first period's dormant
 /// users; periods after the last activity show the users who went dormant, then zeros.
-/// `poll` runs between rows (a cancel check).
 pub fn lifecycle_between(
     view: &DaysView,
     grain: Grain,
     from: i32,
     to: i32,
-    mut emit: impl FnMut(LifecycleRow),
+    emit: impl FnMut(LifecycleRow),
 ) -> KpiResult<()> {
     let active = periods(view, grain)?;
     let (start, end) = (grain.index(from.into()), grain.index(to.into()));
+    lifecycle_rows(&active, grain, start, end, emit);
+    Ok(())
+}
+
+/// The lifecycle rows of periods `start..=end` of the keys `active` in each period, the
+/// periods before `start` serving as history only.
+pub(super) fn lifecycle_rows(
+    active: &BTreeMap<i64, RoaringBitmap>,
+    grain: Grain,
+    start: i64,
+    end: i64,
+    mut emit: impl FnMut(LifecycleRow),
+) {
     let empty = RoaringBitmap::new();
     let mut seen = RoaringBitmap::new();
     for (_, ids) in active.range(..start - 1) {
@@ -126,41 +138,21 @@ pub fn lifecycle_between(
         seen |= now;
         prev = now;
     }
-    Ok(())
 }
 
-/// Users active in a sliding window of days, kept incrementally: a day entering adds 1 to
-/// each of its users' counters, a day leaving takes 1 away; distinct = counters above zero.
-struct Window {
-    counts: Vec<u8>,
-    distinct: i64,
-}
-
-impl Window {
-    fn new(nkeys: u64) -> Window {
-        Window {
-            counts: vec![0; nkeys as usize],
-            distinct: 0,
-        }
-    }
-    fn enter(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            self.distinct += i64::from(*c == 0);
-            *c += 1;
-        }
-    }
-    fn leave(&mut self, ids: &RoaringBitmap) {
-        for id in ids {
-            let c = &mut self.counts[id as usize];
-            *c -= 1;
-            self.distinct -= i64::from(*c == 0);
-        }
-    }
-}
+/// Days of last activity the daily report keeps apart: the month's window (30 days) and a
+/// day's grace, rounded to a power of two so that a day's slot is its stamp's low bits.
+const RING: usize = 32;
 
 /// DAU, WAU (7 days ending on the day), MAU (30 days) and DAU/MAU for every day of
 /// `from..=to` (checked), the windows of the first days reaching back before the range.
+///
+/// Each user's day of last activity is kept, and for each of the last [`RING`] days how many
+/// users were last active on it: a user is in the week (month) ending on day d exactly when
+/// their last activity up to d falls in its 7 (30) days, so WAU and MAU are sums of 7 and 30
+/// of those counts. A day's users move their counts from their previous last day to this one,
+/// one load and store of their stamp each; every bitmap is read once, in place, never
+/// decoded. Unions of the 7 and 30 days' sets would read each day 37 times.
 pub fn daily_kpis_between(
     view: &DaysView,
     from: i32,
@@ -168,37 +160,66 @@ pub fn daily_kpis_between(
     mut emit: impl FnMut(DailyRow),
 ) -> KpiResult<()> {
     let (from, to) = (i64::from(from), i64::from(to));
-    let (mut week, mut month) = (Window::new(view.nkeys), Window::new(view.nkeys));
-    let mut recent: VecDeque<(i64, RoaringBitmap)> = VecDeque::with_capacity(31);
     let days = view.range(from - 29, to);
-    let mut next = days.iter().peekable();
     // Days before the range only fill the windows; without activity they are skipped.
     let first = days.first().map_or(from, |e| i64::from(e.day).min(from));
+    // A day's stamp is its distance from `base`, which starts RING days before `first`, so
+    // that 0 ("never active") is at least RING days before any day. Stamps are 16 bits (the
+    // keys' array is as small as the window counters it replaces, and stays in the cache);
+    // when they would overflow, every stamp moves down by a multiple of RING (the slots keep
+    // their days) and those older than the month become 0.
+    let mut base = first - RING as i64;
+    let mut last = vec![
+        0u16;
+        if days.is_empty() {
+            0
+        } else {
+            view.nkeys as usize
+        }
+    ];
+    // ring[s % RING]: users last active on the day of stamp s, for the last RING stamps.
+    let mut ring = [0u64; RING];
+    let mut next = days.iter().peekable();
     for day in first..=to {
+        if day - base > i64::from(u16::MAX) {
+            let shift = ((day - base) / RING as i64 - 1) * RING as i64;
+            for seen in &mut last {
+                *seen = seen.saturating_sub(shift as u16);
+            }
+            base += shift;
+        }
+        let stamp = (day - base) as u16;
+        let slot = usize::from(stamp) % RING;
+        // The slot held the users last active RING days ago: out of every window now.
+        ring[slot] = 0;
         let mut dau = 0;
         if let Some(entry) = next.next_if(|e| i64::from(e.day) == day) {
-            let ids = decode(view, entry)?;
-            week.enter(&ids);
-            month.enter(&ids);
-            dau = entry.users as i64;
-            recent.push_back((day, ids));
-        }
-        if let Some((_, ids)) = recent.iter().find(|(d, _)| *d == day - 7) {
-            week.leave(ids);
-        }
-        while recent.front().is_some_and(|(d, _)| *d <= day - 30) {
-            if let Some((_, ids)) = recent.pop_front() {
-                month.leave(&ids);
+            for container in view.containers(entry).map_err(corrupt)? {
+                // Ids are below nkeys (checked with the containers).
+                container.for_each(|id| {
+                    let seen = &mut last[id as usize];
+                    let prev = *seen;
+                    *seen = stamp;
+                    // The previous day's slot, if it is still one of the last RING days.
+                    ring[usize::from(prev) % RING] -= u64::from(stamp - prev < RING as u16);
+                });
             }
+            ring[slot] += entry.users;
+            dau = entry.users as i64;
         }
         if day >= from {
+            let within = |n: u16| -> i64 {
+                (0..n)
+                    .map(|k| ring[usize::from(stamp - k) % RING])
+                    .sum::<u64>() as i64
+            };
+            let (wau, mau) = (within(7), within(30));
             emit(DailyRow {
                 day: day as i32,
                 dau,
-                wau: week.distinct,
-                mau: month.distinct,
-                stickiness: (month.distinct > 0)
-                    .then(|| 100.0 * dau as f64 / month.distinct as f64),
+                wau,
+                mau,
+                stickiness: (mau > 0).then(|| 100.0 * dau as f64 / mau as f64),
             });
         }
     }
@@ -242,6 +263,95 @@ pub fn active_days_padded(
 mod tests {
     use super::super::report::tests::with_view;
     use super::*;
+
+    /// Each day's users of `rows` (day, user).
+    fn by_day(rows: &[(i32, i64)]) -> BTreeMap<i32, RoaringBitmap> {
+        let mut out: BTreeMap<i32, RoaringBitmap> = BTreeMap::new();
+        for (d, u) in rows {
+            out.entry(*d).or_default().insert(*u as u32);
+        }
+        out
+    }
+
+    /// Distinct users from `lo` to `hi`: the union of the days' sets.
+    fn union(by_day: &BTreeMap<i32, RoaringBitmap>, lo: i32, hi: i32) -> i64 {
+        let mut all = RoaringBitmap::new();
+        for (_, ids) in by_day.range(lo..=hi) {
+            all |= ids;
+        }
+        all.len() as i64
+    }
+
+    /// The last-activity counts agree with the unions of each window's days, on random
+    /// summaries: days in bursts and gaps longer than the month, users dense (bitmap
+    /// containers) and sparse (arrays), ranges starting before, inside and after the data.
+    #[test]
+    fn daily_kpis_match_unions_on_random_data() {
+        let mut rng = crate::kpi::testing::Rng(24);
+        for round in 0..40 {
+            let users = 1 + rng.below([50, 5_000, 200_000][round % 3]) as i64;
+            let mut rows = Vec::new();
+            let mut day = rng.below(20) as i32 - 10;
+            for _ in 0..1 + rng.below(60) {
+                day += [1, 1, 2, 6, 7, 8, 29, 30, 31, 33, 90][rng.below(11) as usize];
+                let n = rng.below(if round % 5 == 0 { 70_000 } else { 400 });
+                rows.extend((0..n).map(|_| (day, rng.below(users as u64) as i64)));
+            }
+            if rows.is_empty() {
+                continue;
+            }
+            let last = rows.iter().map(|r| r.0).max().unwrap();
+            let by_day = by_day(&rows);
+            let union = |lo, hi| union(&by_day, lo, hi);
+            with_view(&rows, |v| {
+                let lo = rng.below((last + 100) as u64) as i32 - 40;
+                let hi = lo + rng.below(200) as i32;
+                let mut out = vec![];
+                daily_kpis_between(v, lo, hi, |r| out.push(r)).unwrap();
+                assert_eq!(out.len(), (hi - lo + 1) as usize);
+                for (r, day) in out.iter().zip(lo..) {
+                    let mau = union(day - 29, day);
+                    assert_eq!(r.day, day);
+                    assert_eq!(r.dau, union(day, day), "day {day}");
+                    assert_eq!(r.wau, union(day - 6, day), "day {day}");
+                    assert_eq!(r.mau, mau, "day {day}");
+                    let sticky = (mau > 0).then(|| 100.0 * r.dau as f64 / mau as f64);
+                    assert_eq!(r.stickiness, sticky);
+                }
+            });
+        }
+    }
+
+    /// Over more days than 16-bit stamps count, the stamps move down without changing a row:
+    /// users active on both sides of each move, and gaps of a month around it.
+    #[test]
+    fn daily_kpis_across_stamp_moves() {
+        let mut rng = crate::kpi::testing::Rng(65);
+        let mut rows = vec![(0, 1)];
+        for start in [65_440, 65_500, 130_950, 131_010] {
+            for day in start..start + 40 {
+                rows.extend((0..rng.below(30)).map(|_| (day, rng.below(60) as i64)));
+            }
+        }
+        let by_day = by_day(&rows);
+        let union = |lo, hi| union(&by_day, lo, hi);
+        with_view(&rows, |v| {
+            let mut out = vec![];
+            daily_kpis_between(v, -5, 140_000, |r| out.push(r)).unwrap();
+            assert_eq!(out.len(), 140_006);
+            for r in out
+                .iter()
+                .filter(|r| by_day.range(r.day - 29..=r.day).next().is_some())
+            {
+                assert_eq!(r.dau, union(r.day, r.day), "day {}", r.day);
+                assert_eq!(r.wau, union(r.day - 6, r.day), "day {}", r.day);
+                assert_eq!(r.mau, union(r.day - 29, r.day), "day {}", r.day);
+            }
+            assert!(out
+                .iter()
+                .all(|r| r.mau > 0 || by_day.range(r.day - 29..=r.day).next().is_none()));
+        });
+    }
 
     #[test]
     fn lifecycle_over_a_range_by_hand() {

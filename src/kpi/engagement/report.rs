@@ -11,7 +11,7 @@ use roaring::RoaringBitmap;
 use super::calendar::{self, Grain, DATE_NOBEGIN, DATE_NOEND};
 use super::cohorts::check_periods;
 use super::format::DaysView;
-use super::range::{corrupt, daily_kpis_between, decode, periods, show};
+use super::range::{corrupt, daily_kpis_between, decode, lifecycle_rows, periods, show};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
 fn check_range(from: i32, to: i32) -> KpiResult<()> {
@@ -182,7 +182,7 @@ pub fn lifecycle(
     view: &DaysView,
     grain: Grain,
     report_from: Option<i32>,
-    mut emit: impl FnMut(LifecycleRow),
+    emit: impl FnMut(LifecycleRow),
 ) -> KpiResult<()> {
     if let Some(from) = report_from {
         check_finite("report_from", from)?;
@@ -192,25 +192,7 @@ pub fn lifecycle(
         return Ok(());
     };
     let start = report_from.map_or(*first, |d| grain.index(d.into()).max(*first));
-    let empty = RoaringBitmap::new();
-    let mut seen = RoaringBitmap::new();
-    let mut prev = &empty;
-    for index in *first..=*last {
-        let now = periods.get(&index).unwrap_or(&empty);
-        if index >= start {
-            let new_users = now.len() - now.intersection_len(&seen);
-            let returning = now.intersection_len(prev);
-            emit(LifecycleRow {
-                period: grain.first_day(index),
-                new_users: new_users as i64,
-                returning_users: returning as i64,
-                resurrecting_users: (now.len() - new_users - returning) as i64,
-                dormant_users: (prev.len() - returning) as i64,
-            });
-        }
-        seen |= now;
-        prev = now;
-    }
+    lifecycle_rows(&periods, grain, start, *last, emit);
     Ok(())
 }
 
