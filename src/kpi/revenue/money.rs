@@ -324,10 +324,11 @@ pub fn derived_scale(input: &Money) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn m(text: &str) -> Money {
+    /// Money from its text, for the revenue family's tests.
+    pub(in crate::kpi::revenue) fn m(text: &str) -> Money {
         Money::parse(text).unwrap()
     }
 

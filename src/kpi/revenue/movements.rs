@@ -6,11 +6,13 @@
 //! (still > 0), churn (> 0 -> 0). The first month of the history starts from 0, so everything
 //! paying then is new. Every sum is exact, so each row adds up and ending = next starting.
 
-use super::history::Months;
+use super::history::{Months, MrrHistory};
 use super::money::{derived_scale, too_large, Money};
 use super::range::{history_range, walk_customers};
 use super::scalar::{percent, percent_of_sum, times_sum_over};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
+use crate::kpi::stored::{invalid_stored, versioned_view};
+use crate::kpi::summary::Summary;
 
 /// The most months a movement report spans (10,000 years): one row each.
 pub const MAX_MONTHS: i64 = 120_000;
@@ -36,16 +38,15 @@ pub const CHURNED: usize = 5;
 pub const ENDING: usize = 6;
 
 /// A stored `mrr_history` that does not read: the one error of its readers here and in
-/// [`super::range`].
+/// [`super::range`], the one every stored value read in place gives (`kpi::stored`).
 #[cold]
 pub(super) fn corrupt(why: String) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::BadBinary,
-        "invalid binary mrr_history value",
-        why,
-        "The value was written by another version of csmetrics or is corrupt; recompute it \
-         from the raw data.",
-    )
+    invalid_stored(MrrHistory::TYPE_NAME, MrrHistory::VERSION, why)
+}
+
+/// The payload of a stored history, after its version byte, read in place.
+pub(super) fn payload(stored: &[u8]) -> KpiResult<&[u8]> {
+    versioned_view(MrrHistory::TYPE_NAME, MrrHistory::VERSION, stored, Ok)
 }
 
 /// Walks a stored history (version byte first): its scale and range, then `each` customer's
@@ -228,13 +229,7 @@ pub fn retention_between(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::kpi::revenue::history::MrrHistory;
-    use crate::kpi::revenue::money::Money;
-    use crate::kpi::summary::Summary;
-
-    fn m(t: &str) -> Money {
-        Money::parse(t).unwrap()
-    }
+    use crate::kpi::revenue::money::tests::m;
 
     /// Customer 1: 10, 0, 10, 15 (new, churn, reactivation, expansion); customer 2: 20, 20,
     /// 5 (new, -, contraction), then absent in month 3 (churn); two rows of customer 3 in
@@ -296,5 +291,31 @@ pub(super) mod tests {
         let (nrr, grr) = retention_between(&sample(), 24300, 24303).unwrap();
         assert_eq!(nrr, Some(50.0));
         assert!((grr.unwrap() - 100.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_bad_stored_history_gives_the_error_of_every_stored_value() {
+        let refused = |stored: &[u8]| {
+            let e = movements(stored, None).unwrap_err();
+            (e.kind, e.message, e.hint, e.detail)
+        };
+        let (kind, message, hint) = (
+            ErrorKind::BadBinary,
+            "invalid binary mrr_history value".to_string(),
+            "The value was written by another version of csmetrics or is corrupt (this version \
+             reads format version 1); recompute it from the raw data."
+                .to_string(),
+        );
+        let mut other = sample();
+        other[0] = 2;
+        let why = "Format version 2 is not supported; this version of csmetrics reads version 1.";
+        assert_eq!(
+            refused(&other),
+            (kind, message.clone(), hint.clone(), why.to_string())
+        );
+        let mut cut = sample();
+        cut.truncate(cut.len() - 1);
+        let (k, m, h, _) = refused(&cut);
+        assert_eq!((k, m, h), (kind, message, hint));
     }
 }

@@ -10,6 +10,7 @@
 
 use super::history::{month_text, Months};
 use super::money::too_large;
+use super::movements::payload;
 use super::movements::{
     add, corrupt, MonthRow, CHURNED, CONTRACTION, ENDING, EXPANSION, MAX_MONTHS, NEW, REACTIVATION,
     STARTING,
@@ -74,10 +75,7 @@ pub fn walk_customers(
     stored: &[u8],
     mut each: impl FnMut(Key, &Months) -> KpiResult<()>,
 ) -> KpiResult<(u32, Option<(i32, i32)>)> {
-    if stored.first() != Some(&1) {
-        return Err(corrupt("The format version is not 1.".to_string()));
-    }
-    let mut c = Cursor::new(&stored[1..]);
+    let mut c = Cursor::new(payload(stored)?);
     let header = read_header(&mut c).map_err(corrupt)?;
     let Some(range) = header.range else {
         return Ok((header.scale, None));
@@ -225,10 +223,7 @@ pub fn movements_between(
 
 /// The range of a stored history (None without months) and its scale.
 pub fn history_range(stored: &[u8]) -> KpiResult<(u32, Option<(i32, i32)>)> {
-    if stored.first() != Some(&1) {
-        return Err(corrupt("The format version is not 1.".to_string()));
-    }
-    let mut c = Cursor::new(&stored[1..]);
+    let mut c = Cursor::new(payload(stored)?);
     let header = read_header(&mut c).map_err(corrupt)?;
     Ok((header.scale, header.range))
 }

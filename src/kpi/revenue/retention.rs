@@ -307,10 +307,7 @@ impl Summary for RetentionSums {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(t: &str) -> Money {
-        Money::parse(t).unwrap()
-    }
+    use crate::kpi::revenue::money::tests::m;
 
     #[test]
     fn seed_nrr_is_130() {

@@ -261,10 +261,7 @@ pub fn spend_lift_percent(before: &Money, after: &Money) -> KpiResult<Option<f64
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(t: &str) -> Money {
-        Money::parse(t).unwrap()
-    }
+    use crate::kpi::revenue::money::tests::m;
 
     #[test]
     fn movements() {

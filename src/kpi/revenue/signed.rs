@@ -179,10 +179,7 @@ fn read_signed(bytes: &[u8]) -> Result<MrrHistory, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn m(t: &str) -> Money {
-        Money::parse(t).unwrap()
-    }
+    use crate::kpi::revenue::money::tests::m;
 
     #[test]
     fn zigzag_round_trips() {

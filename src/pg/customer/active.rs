@@ -2,53 +2,41 @@
 //! (`active_ratio_state_int8`, `_uuid`, `_text`: a compressed bitmap for bigint keys, hash maps
 //! for the others, `kpi::customer`) on the shared variable-size plumbing (`pg::summary`).
 
-use pgrx::pg_sys::FunctionCallInfo;
+use pgrx::pg_sys::Datum;
 
 use crate::kpi::customer::active::ActiveMap;
 use crate::kpi::customer::active_ints::ActiveInts;
-use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
-use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
+use crate::pg::args::Args;
+use crate::pg::fmgr::{pg_function, OrRaise};
+use crate::pg::summary::state_type;
 
-/// A NULL `active` is a customer with no user found (a LEFT JOIN): counted, as inactive.
+/// A row (state, customer, active): a NULL customer skips it; a NULL `active` is a customer
+/// with no user found (a LEFT JOIN), counted as inactive. `add` adds the customer read from
+/// `args` to the state.
 #[inline(always)]
-unsafe fn active(fcinfo: FunctionCallInfo) -> bool {
-    unsafe { !arg_is_null(fcinfo, 2) && arg(fcinfo, 2).value() != 0 }
+fn active_row<T: crate::kpi::summary::Summary>(
+    args: &Args,
+    add: impl FnOnce(&mut T, bool) -> crate::kpi::error::KpiResult<()>,
+) -> Datum {
+    if args.is_null(1) {
+        return args.unchanged();
+    }
+    let active = args.opt_bool(2) == Some(true);
+    args.update_summary(0, |state: &mut T| add(state, active).or_raise())
 }
 
-pg_function!(fn csm_active_accum_int8(fcinfo) {
-    unsafe {
-        if arg_is_null(fcinfo, 1) {
-            return unchanged(fcinfo);
-        }
-        let state = state_mut::<ActiveInts>(fcinfo, 0);
-        state.add(arg(fcinfo, 1).value() as i64, active(fcinfo)).or_raise();
-        state_datum(state)
-    }
+pg_function!(fn csm_active_accum_int8(args) safe {
+    active_row(args, |state: &mut ActiveInts, active| state.add(args.i64(1), active))
 });
 
-pg_function!(fn csm_active_accum_uuid(fcinfo) {
-    unsafe {
-        if arg_is_null(fcinfo, 1) {
-            return unchanged(fcinfo);
-        }
-        let key = *arg(fcinfo, 1).cast_mut_ptr::<[u8; 16]>();
-        let state = state_mut::<ActiveMap<[u8; 16]>>(fcinfo, 0);
-        state.add(key, active(fcinfo)).or_raise();
-        state_datum(state)
-    }
+pg_function!(fn csm_active_accum_uuid(args) safe {
+    active_row(args, |state: &mut ActiveMap<[u8; 16]>, active| state.add(args.uuid(1), active))
 });
 
-pg_function!(fn csm_active_accum_text(fcinfo) {
-    unsafe {
-        if arg_is_null(fcinfo, 1) {
-            return unchanged(fcinfo);
-        }
-        let key = varlena_bytes(arg(fcinfo, 1));
-        let state = state_mut::<ActiveMap<Box<[u8]>>>(fcinfo, 0);
-        state.add_bytes(key, active(fcinfo)).or_raise();
-        state_datum(state)
-    }
+pg_function!(fn csm_active_accum_text(args) safe {
+    active_row(args, |state: &mut ActiveMap<Box<[u8]>>, active| {
+        state.add_bytes(args.text(1), active)
+    })
 });
 
 state_type!(ActiveInts {

@@ -5,17 +5,17 @@
 //! variable-size plumbing (`pg::summary`).
 //! Naive timestamps are compared as written, never shifted through the session's TimeZone.
 
-use pgrx::pg_sys::{Datum, FunctionCallInfo};
+use pgrx::pg_sys::Datum;
 
 use super::{date_text, timestamptz_text};
 use crate::kpi::customer::churn::{check_period, Denominator};
 use crate::kpi::customer::customer_churn::{
     check_subscription, CustomerChurn, CustomerKey, Setup, DAY_USEC,
 };
-use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
+use crate::pg::args::Args;
+use crate::pg::fmgr::{pg_function, OrRaise};
 use crate::pg::naive::timestamp_text;
-use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
+use crate::pg::summary::state_type;
 
 #[derive(Clone, Copy)]
 enum Time {
@@ -26,13 +26,10 @@ enum Time {
 
 impl Time {
     #[inline(always)]
-    unsafe fn read(self, fcinfo: FunctionCallInfo, n: usize) -> i64 {
-        unsafe {
-            let v = arg(fcinfo, n).value();
-            match self {
-                Time::Date => v as i32 as i64,
-                Time::Timestamptz | Time::Timestamp => v as i64,
-            }
+    fn read(self, args: &Args, n: usize) -> i64 {
+        match self {
+            Time::Date => args.date(n) as i64,
+            Time::Timestamptz | Time::Timestamp => args.i64(n),
         }
     }
 
@@ -62,53 +59,68 @@ struct Subscription {
 
 /// Reads (state, customer, started, ended, period_start, period_end [, denominator]).
 #[inline(always)]
-unsafe fn read_row(fcinfo: FunctionCallInfo, time: Time, metric: &str) -> Option<Subscription> {
-    unsafe {
-        let with_denominator = (*fcinfo).nargs > 6;
-        if arg_is_null(fcinfo, 1)
-            || arg_is_null(fcinfo, 2)
-            || arg_is_null(fcinfo, 4)
-            || arg_is_null(fcinfo, 5)
-            || (with_denominator && arg_is_null(fcinfo, 6))
-        {
-            return None;
-        }
-        let (started, period_start, period_end) = (
-            time.read(fcinfo, 2),
-            time.read(fcinfo, 4),
-            time.read(fcinfo, 5),
-        );
-        let ended = (!arg_is_null(fcinfo, 3)).then(|| time.read(fcinfo, 3));
-        let denominator = if with_denominator {
-            let bytes = varlena_bytes(arg(fcinfo, 6));
-            Denominator::parse(&String::from_utf8_lossy(bytes)).or_raise()
-        } else {
-            Denominator::Start
-        };
-        check_period(metric, period_start, period_end, time.describe()).or_raise();
-        Some(Subscription {
-            started,
-            ended,
-            setup: Setup {
-                day: time.day(),
-                period_start,
-                period_end,
-                denominator,
-            },
-        })
+fn read_row(args: &Args, time: Time, metric: &str) -> Option<Subscription> {
+    let with_denominator = args.nargs() > 6;
+    if args.is_null(1)
+        || args.is_null(2)
+        || args.is_null(4)
+        || args.is_null(5)
+        || (with_denominator && args.is_null(6))
+    {
+        return None;
+    }
+    let (started, period_start, period_end) =
+        (time.read(args, 2), time.read(args, 4), time.read(args, 5));
+    let ended = (!args.is_null(3)).then(|| time.read(args, 3));
+    let denominator = if with_denominator {
+        Denominator::parse(&String::from_utf8_lossy(args.text(6))).or_raise()
+    } else {
+        Denominator::Start
+    };
+    check_period(metric, period_start, period_end, time.describe()).or_raise();
+    Some(Subscription {
+        started,
+        ended,
+        setup: Setup {
+            day: time.day(),
+            period_start,
+            period_end,
+            denominator,
+        },
+    })
+}
+
+/// A customer key type and how its argument is read.
+trait ArgKey: CustomerKey {
+    /// `f` of the customer in argument `n`.
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&Self::Ref) -> R) -> R;
+}
+
+impl ArgKey for i64 {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&i64) -> R) -> R {
+        f(&args.i64(n))
     }
 }
 
-/// Adds one read row of `customer` to the group's state.
+impl ArgKey for [u8; 16] {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8; 16]) -> R) -> R {
+        f(&args.uuid(n))
+    }
+}
+
+impl ArgKey for Box<[u8]> {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+        f(args.text(n))
+    }
+}
+
+/// The transition: adds the row's customer (argument 1) to the group's state.
 #[inline(always)]
-unsafe fn add_row<K: CustomerKey>(
-    fcinfo: FunctionCallInfo,
-    row: Subscription,
-    time: Time,
-    metric: &str,
-    customer: &K::Ref,
-) -> Datum {
-    unsafe {
+fn accum<K: ArgKey>(args: &Args, time: Time, metric: &str) -> Datum {
+    let Some(row) = read_row(args, time, metric) else {
+        return args.unchanged();
+    };
+    K::with_arg(args, 1, |customer| {
         if row.ended.is_some_and(|e| e < row.started) {
             check_subscription(
                 metric,
@@ -119,83 +131,36 @@ unsafe fn add_row<K: CustomerKey>(
             )
             .or_raise();
         }
-        let state = state_mut::<CustomerChurn<K>>(fcinfo, 0);
-        state
-            .check_setup(metric, row.setup, time.describe())
-            .or_raise();
-        state.add(customer, row.started, row.ended);
-        state_datum(state)
-    }
+        args.update_summary(0, |state: &mut CustomerChurn<K>| {
+            state
+                .check_setup(metric, row.setup, time.describe())
+                .or_raise();
+            state.add(customer, row.started, row.ended);
+        })
+    })
 }
 
-#[inline(always)]
-unsafe fn accum_int8(fcinfo: FunctionCallInfo, time: Time, metric: &str) -> Datum {
-    unsafe {
-        let Some(row) = read_row(fcinfo, time, metric) else {
-            return unchanged(fcinfo);
-        };
-        let key = arg(fcinfo, 1).value() as i64;
-        add_row::<i64>(fcinfo, row, time, metric, &key)
-    }
-}
-
-#[inline(always)]
-unsafe fn accum_uuid(fcinfo: FunctionCallInfo, time: Time, metric: &str) -> Datum {
-    unsafe {
-        let Some(row) = read_row(fcinfo, time, metric) else {
-            return unchanged(fcinfo);
-        };
-        let key = &*arg(fcinfo, 1).cast_mut_ptr::<[u8; 16]>();
-        add_row::<[u8; 16]>(fcinfo, row, time, metric, key)
-    }
-}
-
-#[inline(always)]
-unsafe fn accum_text(fcinfo: FunctionCallInfo, time: Time, metric: &str) -> Datum {
-    unsafe {
-        let Some(row) = read_row(fcinfo, time, metric) else {
-            return unchanged(fcinfo);
-        };
-        let key = varlena_bytes(arg(fcinfo, 1));
-        add_row::<Box<[u8]>>(fcinfo, row, time, metric, key)
-    }
-}
-
-/// Declares the transitions of one key type over the three time types, for both metrics
-/// (they differ only in the name their messages give).
+/// Declares the transitions of one metric and time type, for the three key types (bigint,
+/// uuid, text customers, in that order).
 macro_rules! transitions {
-    ($accum:ident: $($name:ident = $time:expr, $metric:expr;)*) => {
-        $(pg_function!(fn $name(fcinfo) { unsafe { $accum(fcinfo, $time, $metric) } });)*
-    };
+    ($($time:ident $metric:ident: $int8:ident $uuid:ident $text:ident;)*) => {$(
+        pg_function!(fn $int8(args) safe { accum::<i64>(args, Time::$time, $metric) });
+        pg_function!(fn $uuid(args) safe { accum::<[u8; 16]>(args, Time::$time, $metric) });
+        pg_function!(fn $text(args) safe { accum::<Box<[u8]>>(args, Time::$time, $metric) });
+    )*};
 }
 
 const CHURN: &str = "customer_churn_rate";
 const RETENTION: &str = "customer_retention_rate";
 
-transitions!(accum_int8:
-    csm_customer_churn_accum_int8_date = Time::Date, CHURN;
-    csm_customer_churn_accum_int8_timestamptz = Time::Timestamptz, CHURN;
-    csm_customer_churn_accum_int8_timestamp = Time::Timestamp, CHURN;
-    csm_customer_retention_accum_int8_date = Time::Date, RETENTION;
-    csm_customer_retention_accum_int8_timestamptz = Time::Timestamptz, RETENTION;
-    csm_customer_retention_accum_int8_timestamp = Time::Timestamp, RETENTION;
-);
-transitions!(accum_uuid:
-    csm_customer_churn_accum_uuid_date = Time::Date, CHURN;
-    csm_customer_churn_accum_uuid_timestamptz = Time::Timestamptz, CHURN;
-    csm_customer_churn_accum_uuid_timestamp = Time::Timestamp, CHURN;
-    csm_customer_retention_accum_uuid_date = Time::Date, RETENTION;
-    csm_customer_retention_accum_uuid_timestamptz = Time::Timestamptz, RETENTION;
-    csm_customer_retention_accum_uuid_timestamp = Time::Timestamp, RETENTION;
-);
-transitions!(accum_text:
-    csm_customer_churn_accum_text_date = Time::Date, CHURN;
-    csm_customer_churn_accum_text_timestamptz = Time::Timestamptz, CHURN;
-    csm_customer_churn_accum_text_timestamp = Time::Timestamp, CHURN;
-    csm_customer_retention_accum_text_date = Time::Date, RETENTION;
-    csm_customer_retention_accum_text_timestamptz = Time::Timestamptz, RETENTION;
-    csm_customer_retention_accum_text_timestamp = Time::Timestamp, RETENTION;
-);
+transitions! {
+    Date CHURN: csm_customer_churn_accum_int8_date csm_customer_churn_accum_uuid_date csm_customer_churn_accum_text_date;
+    Timestamptz CHURN: csm_customer_churn_accum_int8_timestamptz csm_customer_churn_accum_uuid_timestamptz csm_customer_churn_accum_text_timestamptz;
+    Timestamp CHURN: csm_customer_churn_accum_int8_timestamp csm_customer_churn_accum_uuid_timestamp csm_customer_churn_accum_text_timestamp;
+    Date RETENTION: csm_customer_retention_accum_int8_date csm_customer_retention_accum_uuid_date csm_customer_retention_accum_text_date;
+    Timestamptz RETENTION: csm_customer_retention_accum_int8_timestamptz csm_customer_retention_accum_uuid_timestamptz csm_customer_retention_accum_text_timestamptz;
+    Timestamp RETENTION: csm_customer_retention_accum_int8_timestamp csm_customer_retention_accum_uuid_timestamp csm_customer_retention_accum_text_timestamp;
+}
 
 state_type!(CustomerChurn<i64> {
     state_io("customer_churn_state_int8"): csm_customer_churn_state_int8_in, csm_customer_churn_state_int8_out,

@@ -3,17 +3,11 @@
 
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod active;
 pub mod churn;
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod customer_churn;
 pub mod licenses;
 pub mod rates;
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod repeat;
 pub mod ttv;
 

@@ -1,60 +1,66 @@
 //! repeat_purchase_rate(customer, order_id) for bigint, uuid and text customers and orders.
-//! The state is keyed by the customer's type (`repeat_purchase_state_int8`, `_uuid`, `_text`); an order is kept as its bytes (bigint as 8
-//! big-endian bytes, uuid as 16, text as is), which tells distinct orders of one type apart.
+//! The state is keyed by the customer's type (`repeat_purchase_state_int8`, `_uuid`, `_text`);
+//! an order is kept as its bytes (bigint as 8 big-endian bytes, uuid as 16, text as is), which
+//! tells distinct orders of one type apart.
 
 use pgrx::pg_sys::Datum;
 
 use crate::kpi::customer::repeat::RepeatMap;
-use crate::pg::datum::varlena_bytes;
-use crate::pg::fmgr::{arg, arg_is_null, pg_function, OrRaise};
-use crate::pg::summary::{state_datum, state_mut, state_type, unchanged};
+use crate::kpi::error::KpiResult;
+use crate::kpi::summary::Summary;
+use crate::pg::args::Args;
+use crate::pg::fmgr::{pg_function, OrRaise};
+use crate::pg::summary::state_type;
 
 type Order = Box<[u8]>;
 
-unsafe fn int8_key(d: Datum) -> i64 {
-    d.value() as i64
+fn int8_key(args: &Args, n: usize) -> i64 {
+    args.i64(n)
 }
-unsafe fn uuid_key(d: Datum) -> [u8; 16] {
-    unsafe { *d.cast_mut_ptr::<[u8; 16]>() }
+fn uuid_key(args: &Args, n: usize) -> [u8; 16] {
+    args.uuid(n)
 }
-unsafe fn text_key(d: Datum) -> Box<[u8]> {
-    unsafe { varlena_bytes(d).into() }
+fn text_key(args: &Args, n: usize) -> Box<[u8]> {
+    args.text(n).into()
 }
-unsafe fn int8_order(d: Datum) -> Order {
-    (d.value() as i64).to_be_bytes().into()
+fn int8_order(args: &Args, n: usize) -> Order {
+    args.i64(n).to_be_bytes().into()
 }
-unsafe fn uuid_order(d: Datum) -> Order {
-    unsafe { (*d.cast_mut_ptr::<[u8; 16]>()).into() }
+fn uuid_order(args: &Args, n: usize) -> Order {
+    args.uuid(n).into()
 }
 
-/// Declares the transition for one (customer type, order type) pair: a NULL customer or order
-/// skips the row.
+/// A row (state, customer, order): a NULL customer or order skips it; `add` adds the others.
+#[inline(always)]
+fn repeat_row<S: Summary, K>(
+    args: &Args,
+    key: fn(&Args, usize) -> K,
+    order: fn(&Args, usize) -> Order,
+    add: impl FnOnce(&mut S, K, Order) -> KpiResult<()>,
+) -> Datum {
+    if args.is_null(1) || args.is_null(2) {
+        return args.unchanged();
+    }
+    let (key, order) = (key(args, 1), order(args, 2));
+    args.update_summary(0, |state: &mut S| add(state, key, order).or_raise())
+}
+
+/// Declares the transition for one (customer type, order type) pair.
 macro_rules! repeat_accum {
-    ($name:ident: $key:ty = $read_key:ident, $read_order:ident) => {
-        pg_function!(fn $name(fcinfo) {
-            unsafe {
-                if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) {
-                    return unchanged(fcinfo);
-                }
-                let key = $read_key(arg(fcinfo, 1));
-                let order = $read_order(arg(fcinfo, 2));
-                let state = state_mut::<RepeatMap<$key, Order>>(fcinfo, 0);
-                state.add(key, order).or_raise();
-                state_datum(state)
-            }
-        });
+    ($name:ident = $read_key:ident, $read_order:ident) => {
+        pg_function!(fn $name(args) safe { repeat_row(args, $read_key, $read_order, RepeatMap::add) });
     };
 }
 
-repeat_accum!(csm_repeat_accum_int8_int8: i64 = int8_key, int8_order);
-repeat_accum!(csm_repeat_accum_int8_uuid: i64 = int8_key, uuid_order);
-repeat_accum!(csm_repeat_accum_int8_text: i64 = int8_key, text_key);
-repeat_accum!(csm_repeat_accum_uuid_int8: [u8; 16] = uuid_key, int8_order);
-repeat_accum!(csm_repeat_accum_uuid_uuid: [u8; 16] = uuid_key, uuid_order);
-repeat_accum!(csm_repeat_accum_uuid_text: [u8; 16] = uuid_key, text_key);
-repeat_accum!(csm_repeat_accum_text_int8: Box<[u8]> = text_key, int8_order);
-repeat_accum!(csm_repeat_accum_text_uuid: Box<[u8]> = text_key, uuid_order);
-repeat_accum!(csm_repeat_accum_text_text: Box<[u8]> = text_key, text_key);
+repeat_accum!(csm_repeat_accum_int8_int8 = int8_key, int8_order);
+repeat_accum!(csm_repeat_accum_int8_uuid = int8_key, uuid_order);
+repeat_accum!(csm_repeat_accum_int8_text = int8_key, text_key);
+repeat_accum!(csm_repeat_accum_uuid_int8 = uuid_key, int8_order);
+repeat_accum!(csm_repeat_accum_uuid_uuid = uuid_key, uuid_order);
+repeat_accum!(csm_repeat_accum_uuid_text = uuid_key, text_key);
+repeat_accum!(csm_repeat_accum_text_int8 = text_key, int8_order);
+repeat_accum!(csm_repeat_accum_text_uuid = text_key, uuid_order);
+repeat_accum!(csm_repeat_accum_text_text = text_key, text_key);
 
 state_type!(RepeatMap<i64, Order> {
     state_io("repeat_purchase_state_int8"): csm_repeat_purchase_state_int8_in, csm_repeat_purchase_state_int8_out,

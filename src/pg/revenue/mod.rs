@@ -4,17 +4,9 @@
 
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod history;
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod numeric;
 pub mod reports;
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod retention;
-// Not yet under the lint: its unsafe blocks are still to be documented.
-#[allow(clippy::undocumented_unsafe_blocks)]
 pub mod scalar;
 pub mod shapes;

@@ -21,6 +21,8 @@ use crate::kpi::revenue::money::Money;
 /// `ptr` points at a valid varlena (a `numeric` datum, or [`STORED_ZERO`]).
 #[inline(always)]
 unsafe fn stored<'a>(ptr: *const u8) -> (&'a [u8], bool) {
+    // SAFETY: per the contract, a valid varlena: its header says how many bytes it has (a
+    // toast pointer's 0x01 tag says 0), all of them readable.
     unsafe {
         let first = *ptr;
         if first & 0x01 == 0x01 {
@@ -38,6 +40,7 @@ unsafe fn stored<'a>(ptr: *const u8) -> (&'a [u8], bool) {
 /// `value` is a `numeric` datum.
 #[inline(always)]
 pub unsafe fn money_from_datum(value: Datum, what: &str) -> KpiResult<Money> {
+    // SAFETY: per the contract, a `numeric` datum: a valid varlena.
     unsafe {
         if let (bytes, true) = stored(value.cast_mut_ptr::<u8>()) {
             if let Some(m) = short_stored(bytes) {
@@ -66,6 +69,7 @@ pub fn stored_or_zero(value: Datum, is_null: bool) -> *const u8 {
 /// `ptr` is a `numeric` datum's address or [`stored_or_zero`]'s.
 #[inline(always)]
 pub unsafe fn ten_thousandths(ptr: *const u8) -> (u64, bool) {
+    // SAFETY: per the contract, a valid varlena.
     unsafe {
         match stored(ptr) {
             (bytes, true) => format::ten_thousandths(bytes),
@@ -76,9 +80,14 @@ pub unsafe fn ten_thousandths(ptr: *const u8) -> (u64, bool) {
 }
 
 /// Any other `numeric` datum.
+///
+/// # Safety
+/// `value` is a `numeric` datum.
 #[cold]
 #[inline(never)]
 unsafe fn money_from_any(value: Datum, what: &str) -> KpiResult<Money> {
+    // SAFETY: per the contract, a valid varlena; a detoasted copy is palloc'd in the current
+    // memory context, which outlives the read.
     unsafe {
         let mut v = value.cast_mut_ptr::<pg_sys::varlena>();
         // Only a toasted or compressed value needs the detoast call (an FFI call behind
@@ -93,8 +102,13 @@ unsafe fn money_from_any(value: Datum, what: &str) -> KpiResult<Money> {
 
 /// A new `numeric` datum equal to `money`, with its scale as display scale, in the short
 /// format PostgreSQL itself uses for every value that fits it (all money does).
+///
+/// # Safety
+/// Called in a backend, during a call (it pallocs in the current memory context).
 pub unsafe fn money_datum(money: &Money) -> Datum {
     let (header, digits) = short_form(money);
+    // SAFETY: writes within the `size` bytes just palloc'd: the 4-byte header, the numeric's
+    // 2-byte header and its digits.
     unsafe {
         let size = pg_sys::VARHDRSZ + 2 + 2 * digits.len();
         let ptr = pg_sys::palloc(size).cast::<u8>();

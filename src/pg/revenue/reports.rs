@@ -62,7 +62,7 @@ fn arg_range(args: &Args, function: &str) -> (i32, i32) {
 
 /// `reactivation_within` (argument `n`) as microseconds, compared as PostgreSQL compares
 /// intervals; NULL is no limit, as when it is omitted.
-fn arg_window(args: &Args, n: usize, function: &str) -> Option<i128> {
+pub(super) fn arg_window(args: &Args, n: usize, function: &str) -> Option<i128> {
     if args.nargs() <= n || args.is_null(n) {
         return None;
     }
@@ -108,7 +108,13 @@ pg_function!(fn csm_mrr_movements_range(args) safe {
         return NO_RESULT;
     };
     let (scale, months) = range::movements_between(stored, from, to, within, poll).or_raise();
-    for r in &months {
+    put_movements(&rows, scale, &months);
+    NO_RESULT
+});
+
+/// The rows of `mrr_movements()`: per month, the seven MRR sums and the seven customer counts.
+pub(super) fn put_movements(rows: &Rows, scale: u32, months: &[MonthRow]) {
+    for r in months {
         rows.put_built(|| {
             let mut values = [pg_sys::Datum::from(0usize); 15];
             values[0] = month_datum(r.month);
@@ -120,8 +126,7 @@ pg_function!(fn csm_mrr_movements_range(args) safe {
         });
         rows.reset();
     }
-    NO_RESULT
-});
+}
 
 pg_function!(fn csm_revenue_kpis_range(args) safe {
     let (from, to) = arg_range(args, "revenue_kpis");
@@ -130,8 +135,13 @@ pg_function!(fn csm_revenue_kpis_range(args) safe {
     };
     let (scale, months): (u32, Vec<MonthRow>) =
         range::movements_between(stored, from, to, None, poll).or_raise();
-    let kpis = movements::kpis(scale, &months).or_raise();
-    for k in &kpis {
+    put_kpis(&rows, scale, &months);
+    NO_RESULT
+});
+
+/// The rows of `revenue_kpis()` over movement rows.
+pub(super) fn put_kpis(rows: &Rows, scale: u32, months: &[MonthRow]) {
+    for k in &movements::kpis(scale, months).or_raise() {
         rows.put_built(|| {
             let mut values = [pg_sys::Datum::from(0usize); 11];
             let mut nulls = [false; 11];
@@ -149,8 +159,7 @@ pg_function!(fn csm_revenue_kpis_range(args) safe {
         });
         rows.reset();
     }
-    NO_RESULT
-});
+}
 
 /// A customer key as a `text` datum in the server encoding (text keys are stored as UTF-8).
 fn key_datum(key: &range::Key) -> pg_sys::Datum {
