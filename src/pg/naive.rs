@@ -16,7 +16,8 @@ use crate::pg::args::Args;
 use crate::pg::customer::churn::{churn_functions, Time};
 use crate::pg::customer::printed;
 use crate::pg::customer::rates::within_functions;
-use crate::pg::engagement::{check_zone, no_day, KeyReader};
+use crate::pg::engagement::zone::{check_zone, no_day};
+use crate::pg::engagement::KeyReader;
 use crate::pg::engagement_reports::per_key_kind;
 use crate::pg::fmgr::{pg_function, OrRaise};
 
