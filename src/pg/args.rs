@@ -383,6 +383,52 @@ impl<'call> Args<'call> {
         result
     }
 
+    /// The node type of the expression an aggregate passes as argument `n` of this transition
+    /// call (`n` counts from the state, so argument 0 has none): `T_Const` for a constant of
+    /// the query, `T_Param` for a parameter. `None` outside an aggregate's call (a window
+    /// aggregate has no `Aggref`), for argument 0, or when the aggregate's arguments do not
+    /// line up with the call's. A cache keyed on such an argument may then skip its per-row
+    /// check.
+    #[cold]
+    #[track_caller]
+    pub fn aggregate_arg_node(&self, n: usize) -> Option<pg_sys::NodeTag> {
+        let nargs = self.nargs();
+        if n == 0 || n >= nargs {
+            return None;
+        }
+        // SAFETY: the live call; `AggGetAggref` returns the call's `Aggref` or null, whose
+        // argument list (checked to hold one `TargetEntry` per argument after the state)
+        // lives as long as the plan, past the call.
+        unsafe {
+            let aggref = pg_sys::AggGetAggref(self.fcinfo);
+            if aggref.is_null() {
+                return None;
+            }
+            let list = (*aggref).args;
+            if list.is_null() || (*list).length.max(0) as usize != nargs - 1 {
+                return None;
+            }
+            let entry = (*(*list).elements.add(n - 1))
+                .ptr_value
+                .cast::<pg_sys::TargetEntry>();
+            let expr = (*entry).expr.cast::<pg_sys::Node>();
+            (!expr.is_null()).then(|| (*expr).type_)
+        }
+    }
+
+    /// The bytes of argument `n`, of a varlena type, as the call passes them: header included
+    /// and never detoasted (a value stored out of line is its toast pointer). For telling a
+    /// value from the one seen on the last row without reading it; [`Args::bytes`] reads it.
+    #[inline(always)]
+    #[track_caller]
+    pub fn raw_varlena(&self, n: usize) -> &[u8] {
+        self.lend(n);
+        let v = self.pointer::<pg_sys::varlena>(n).cast_mut();
+        // SAFETY: a non-null datum of a varlena type (the SQL declaration) points at a valid
+        // varlena of `varsize_any` bytes, left unchanged while lent (`lend`).
+        unsafe { std::slice::from_raw_parts(v.cast::<u8>(), pgrx::varlena::varsize_any(v)) }
+    }
+
     /// Returns SQL NULL.
     #[inline(always)]
     pub fn return_null(&self) -> Datum {
@@ -464,10 +510,33 @@ fn bit(n: usize) -> u64 {
     1 << (n % 64)
 }
 
-/// A call-site cache with its type, checked on every use.
+/// A call-site cache with its type, checked on every use. `repr(C)`: the type is read
+/// through a `Slot` of the type asked for, so it must sit first whatever the value's type.
+#[repr(C)]
 struct Slot<T> {
     type_id: TypeId,
     value: T,
+}
+
+/// The call site's cache of type `T` when [`Args::with_call_site_cache`] made one, read only:
+/// for the unguarded fast path of a transition function (see `pg_function!`), which has no
+/// reader and may not raise. `None` when there is none yet or it is of another type.
+///
+/// # Safety
+/// `fcinfo` is the live call's, and the reference is used only during the call, before any
+/// use of [`Args::with_call_site_cache`] in it.
+#[inline(always)]
+pub unsafe fn call_site_cache<'a, T: 'static>(fcinfo: FunctionCallInfo) -> Option<&'a T> {
+    // SAFETY: the live call's `flinfo`; `fn_extra` is null or a `Slot` made by
+    // `with_call_site_cache` in `fn_mcxt`, which outlives the call; its type is checked
+    // before its value is read.
+    unsafe {
+        let slot = (*(*fcinfo).flinfo).fn_extra.cast::<Slot<T>>();
+        if slot.is_null() || (*slot).type_id != TypeId::of::<T>() {
+            return None;
+        }
+        Some(&(*slot).value)
+    }
 }
 
 /// A NULL argument read as a value: the SQL declaration is not the install script's (a

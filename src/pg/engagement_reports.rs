@@ -1,36 +1,25 @@
-//! Engagement reports over a caller's range (`lifecycle`, `daily_activity_kpis`), the people
+//! Engagement reports: the rows of a summary (`active_days`, `daily_activity_kpis`,
+//! `lifecycle`, `retention`), over the summary's own days or a caller's range, the people
 //! behind the counts (`lifecycle_status`, `was_active`) and more cohorts (`retention` by
-//! recurring or sign-up cohorts). The maths is in `kpi::engagement::{range, status, cohorts}`.
+//! recurring or sign-up cohorts). The maths is in
+//! `kpi::engagement::{report, range, status, cohorts}`.
 
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 use pgrx::pg_sys::Datum;
 
 use super::args::Args;
+use super::engagement::{view as view_at, KeyReader};
 use super::fmgr::{pg_function, raise, OrRaise};
-use super::rows::{float8, int4, int8, Rows, NO_RESULT};
+use super::rows::{float8, int4, int8, opt_float8, Rows, NO_RESULT};
 use crate::kpi::engagement::calendar::{Grain, DATE_NOBEGIN, DATE_NOEND};
 use crate::kpi::engagement::cohorts::{self, CohortBy};
 use crate::kpi::engagement::format::DaysView;
 use crate::kpi::engagement::range;
-use crate::kpi::engagement::report::{self, LifecycleRow, RetentionRow};
+use crate::kpi::engagement::report::{self, DailyRow, LifecycleRow, RetentionRow};
 use crate::kpi::engagement::status::{check_kind, Sets};
-use crate::kpi::engagement::{Activity, KeyKind};
+use crate::kpi::engagement::KeyKind;
 use crate::kpi::error::{ErrorKind, KpiError};
-use crate::kpi::stored::versioned_view;
-use crate::kpi::summary::Summary;
-
-/// The stored summary in argument `n`, its days read (bitmaps decoded later, on demand).
-fn view_at<'a>(args: &'a Args, n: usize) -> DaysView<'a> {
-    let bytes = args.bytes(n);
-    versioned_view(
-        Activity::TYPE_NAME,
-        Activity::VERSION,
-        bytes,
-        DaysView::parse_payload,
-    )
-    .or_raise()
-}
 
 /// The grain in argument `n` (text).
 fn grain(args: &Args, n: usize) -> Grain {
@@ -63,6 +52,20 @@ fn arg_days(
     (from, to)
 }
 
+fn daily_row(rows: &Rows, r: DailyRow) {
+    let (stickiness, no_stickiness) = opt_float8(r.stickiness);
+    rows.put(
+        [
+            int4(r.day),
+            int8(r.dau),
+            int8(r.wau),
+            int8(r.mau),
+            stickiness,
+        ],
+        [false, false, false, false, no_stickiness],
+    )
+}
+
 fn lifecycle_row(rows: &Rows, r: LifecycleRow) {
     rows.put(
         [
@@ -89,6 +92,48 @@ fn retention_row(rows: &Rows, r: RetentionRow) {
     )
 }
 
+pg_function!(fn csm_activity_active_days(args) safe {
+    let view = view_at(args, 0);
+    let rows = Rows::new(args);
+    // A finite range: every k from 1 to its length, whatever the data covers. An infinite
+    // bound has no length: k then runs over the active days the range holds.
+    let (from, to) = (args.date(1), args.date(2));
+    let put = |k, users| rows.put([int4(k), int8(users)], [false; 2]);
+    if [from, to].iter().all(|d| ![DATE_NOBEGIN, DATE_NOEND].contains(d)) && from <= to {
+        range::check_bounded("active_days", ("from_day", "to_day"), from, to).or_raise();
+        range::active_days_padded(&view, from, to, put)
+    } else {
+        report::active_days(&view, from, to, put)
+    }
+    .or_raise();
+    NO_RESULT
+});
+
+pg_function!(fn csm_activity_daily_kpis(args) safe {
+    let view = view_at(args, 0);
+    let rows = Rows::new(args);
+    report::daily_kpis(&view, |r| daily_row(&rows, r)).or_raise();
+    NO_RESULT
+});
+
+pg_function!(fn csm_activity_lifecycle(args) safe {
+    let view = view_at(args, 0);
+    let grain = grain(args, 1);
+    let report_from = (args.nargs() == 3).then(|| args.date(2));
+    let rows = Rows::new(args);
+    report::lifecycle(&view, grain, report_from, |r| lifecycle_row(&rows, r)).or_raise();
+    NO_RESULT
+});
+
+pg_function!(fn csm_activity_retention(args) safe {
+    let view = view_at(args, 0);
+    let grain = grain(args, 1);
+    let periods = args.i32(2);
+    let rows = Rows::new(args);
+    report::retention(&view, grain, periods, |r| retention_row(&rows, r)).or_raise();
+    NO_RESULT
+});
+
 pg_function!(fn csm_activity_lifecycle_range(args) safe {
     require(args, 1, "lifecycle", "grain");
     let (from, to) = arg_days(args, (2, 3), "lifecycle", ("report_from", "report_to"));
@@ -109,13 +154,7 @@ pg_function!(fn csm_activity_daily_kpis_range(args) safe {
         return NO_RESULT;
     }
     let view = view_at(args, 0);
-    range::daily_kpis_between(&view, from, to, |r| {
-        rows.put(
-            [int4(r.day), int8(r.dau), int8(r.wau), int8(r.mau), float8(r.stickiness.unwrap_or(0.0))],
-            [false, false, false, false, r.stickiness.is_none()],
-        )
-    })
-    .or_raise();
+    range::daily_kpis_between(&view, from, to, |r| daily_row(&rows, r)).or_raise();
     NO_RESULT
 });
 
@@ -159,14 +198,7 @@ fn grain_code(g: Grain) -> u8 {
     }
 }
 
-/// The key of argument 1 as the summary hashes it.
-fn key_of(args: &Args, key: unsafe fn(Datum) -> u64) -> u64 {
-    // SAFETY: `key` reads argument 1, not NULL, of the type the function's kind names (the
-    // SQL declaration).
-    unsafe { key(args.non_null(1)) }
-}
-
-fn lifecycle_status(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum {
+fn lifecycle_status(args: &Args, kind: KeyKind, key: KeyReader) -> Datum {
     let grain = grain(args, 2);
     let day = args.date(3);
     if day == DATE_NOBEGIN || day == DATE_NOEND {
@@ -192,7 +224,7 @@ fn lifecycle_status(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) ->
         |v| Sets::lifecycle(v, grain, day).or_raise(),
         |sets| {
             check_kind("lifecycle_status", sets.kind, kind).or_raise();
-            sets.status(key_of(args, key))
+            sets.status(key(args, 1))
         },
     );
     match status {
@@ -202,7 +234,8 @@ fn lifecycle_status(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) ->
 }
 
 /// Declares one function per key type of `activity_summary` (bigint, text, uuid), each calling
-/// `$helper(args, kind, key)` with the kind and the key's hash reader.
+/// `$helper(args, kind, key)` with the kind and the reader of its keys
+/// ([`KeyReader`](crate::pg::engagement::KeyReader)).
 macro_rules! per_key_kind {
     ($helper:path: $int8:ident, $text:ident, $uuid:ident) => {
         $crate::pg::fmgr::pg_function!(fn $int8(args) safe {
@@ -224,7 +257,7 @@ pub(crate) use per_key_kind;
 per_key_kind!(lifecycle_status:
     csm_activity_status_int8, csm_activity_status_text, csm_activity_status_uuid);
 
-fn was_active(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum {
+fn was_active(args: &Args, kind: KeyKind, key: KeyReader) -> Datum {
     let (from, to) = (args.date(2), args.date(3));
     if from > to {
         report::active_users(&view_at(args, 0), from, to).or_raise();
@@ -236,7 +269,7 @@ fn was_active(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum
         |v| Sets::activity(v, from, to).or_raise(),
         |sets| {
             check_kind("was_active", sets.kind, kind).or_raise();
-            sets.active(key_of(args, key))
+            sets.active(key(args, 1))
         },
     );
     args.return_bool(active)

@@ -2,48 +2,29 @@
 //! `health_contributions`, `health_band`, and the `health_score(signal, amount, weights)`
 //! aggregate.
 //!
-//! Arrays and jsonb are read in place (`float8_array`, `pg::jsonb`): per row, the scalar forms
-//! allocate two small vectors and nothing else.
+//! Arrays and jsonb are read in place (`kpi::pgformat`): per row, the scalar forms allocate
+//! two small vectors and nothing else.
 
-use pgrx::pg_sys::{self, Datum, FunctionCallInfo};
-use pgrx::varlena::{
-    varatt_is_1b, varatt_is_1b_e, varatt_is_4b_u, vardata_any, varsize_any, varsize_any_exhdr,
-};
+#![warn(clippy::undocumented_unsafe_blocks)]
 
-use super::datum::{new_varlena, server_bytes_to_utf8, to_server_bytes, varlena_bytes};
-use super::fmgr::OrRaise;
-use super::fmgr::{arg, arg_f64, arg_is_null, pg_function, raise, return_f64};
+use pgrx::pg_sys::{Datum, NodeTag};
+
+use super::args::Args;
+use super::datum::{server_bytes_to_utf8, to_server_bytes};
+use super::fmgr::{pg_function, raise, OrRaise};
 use super::jsonb::{self, numeric_to_f64};
-use super::summary::{state_datum, state_mut, state_type};
+use super::rows::{float8, varlena_datum, Rows, NO_RESULT};
+use super::summary::state_type;
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::health::bands::Bands;
 use crate::kpi::health::state::HealthState;
 use crate::kpi::health::{self, Number};
-
-/// The bytes of a varlena argument after its header. An inline, uncompressed value (what
-/// nearly every row passes) is read where it is: `pg_detoast_datum_packed` would do the same,
-/// but calling it from Rust goes through pgrx's FFI guard, which costs more than a row's work.
-#[inline(always)]
-unsafe fn bytes_of<'a>(value: Datum) -> &'a [u8] {
-    unsafe {
-        let ptr = value.cast_mut_ptr::<pg_sys::varlena>();
-        if (varatt_is_1b(ptr) && !varatt_is_1b_e(ptr)) || varatt_is_4b_u(ptr) {
-            std::slice::from_raw_parts(vardata_any(ptr).cast::<u8>(), varsize_any_exhdr(ptr))
-        } else {
-            varlena_bytes(value)
-        }
-    }
-}
+use crate::kpi::pgformat::float8_array::read_float8_array;
 
 /// A `double precision[]` argument: its number of dimensions and its elements (NULL as None).
 /// Read from the array's bytes (`utils/array.h`) after the varlena header, whatever its size.
-unsafe fn float8_array(value: Datum) -> (i32, Vec<Option<f64>>) {
-    let bytes = unsafe { varlena_bytes(value) };
-    read_float8_array(bytes).or_raise()
-}
-
-fn read_float8_array(b: &[u8]) -> KpiResult<(i32, Vec<Option<f64>>)> {
-    crate::kpi::pgformat::float8_array::read_float8_array(b)
+fn float8_array(args: &Args, n: usize) -> (i32, Vec<Option<f64>>) {
+    read_float8_array(args.bytes(n)).or_raise()
 }
 
 /// A number of a jsonb object, as the maths reads it.
@@ -58,14 +39,9 @@ fn number(value: jsonb::Value) -> KpiResult<Number> {
     })
 }
 
-/// A jsonb argument that must be an object of numbers: its (key, number) pairs, in jsonb
-/// key order.
-unsafe fn jsonb_object<'a>(
-    value: Datum,
-    function: &str,
-    argument: &str,
-) -> Vec<(&'a [u8], Number)> {
-    let bytes = unsafe { bytes_of(value) };
+/// The bytes of a jsonb value that must be an object of numbers: its (key, number) pairs, in
+/// jsonb key order.
+fn jsonb_object<'a>(bytes: &'a [u8], function: &str, argument: &str) -> Vec<(&'a [u8], Number)> {
     let read = || -> KpiResult<Vec<(&'a [u8], Number)>> {
         let object = match jsonb::root(bytes)? {
             jsonb::Value::Object(c) => c,
@@ -81,88 +57,74 @@ unsafe fn jsonb_object<'a>(
 }
 
 /// Reads the two array arguments of `function`, checking their shapes.
-unsafe fn two_arrays(
-    fcinfo: FunctionCallInfo,
+fn two_arrays(
+    args: &Args,
     function: &str,
     names: (&str, &str),
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    unsafe {
-        let (d0, a) = float8_array(arg(fcinfo, 0));
-        let (d1, b) = float8_array(arg(fcinfo, 1));
-        health::check_arrays(function, names, (d0, d1), (a.len(), b.len())).or_raise();
-        (a, b)
-    }
+    let (d0, a) = float8_array(args, 0);
+    let (d1, b) = float8_array(args, 1);
+    health::check_arrays(function, names, (d0, d1), (a.len(), b.len())).or_raise();
+    (a, b)
 }
 
-pg_function!(fn csm_health_score_arrays(fcinfo) {
-    unsafe {
-        let (actions, weights) = two_arrays(fcinfo, "health_score", ("actions", "weights"));
-        return_f64(fcinfo, Some(health::array_score(&actions, &weights).or_raise()))
-    }
+/// The two jsonb objects in arguments 0 and 1 of `function`, named `names` in errors.
+fn two_objects<'a>(
+    args: &'a Args,
+    function: &str,
+    names: (&str, &str),
+) -> [Vec<(&'a [u8], Number)>; 2] {
+    [
+        jsonb_object(args.bytes(0), function, names.0),
+        jsonb_object(args.bytes(1), function, names.1),
+    ]
+}
+
+pg_function!(fn csm_health_score_arrays(args) safe {
+    let (actions, weights) = two_arrays(args, "health_score", ("actions", "weights"));
+    args.return_f64(Some(health::array_score(&actions, &weights).or_raise()))
 });
 
-pg_function!(fn csm_health_score_jsonb(fcinfo) {
-    unsafe {
-        let actions = jsonb_object(arg(fcinfo, 0), "health_score", "actions");
-        let weights = jsonb_object(arg(fcinfo, 1), "health_score", "weights");
-        return_f64(fcinfo, Some(health::keyed_score(&actions, &weights).or_raise()))
-    }
+pg_function!(fn csm_health_score_jsonb(args) safe {
+    let [actions, weights] = two_objects(args, "health_score", ("actions", "weights"));
+    args.return_f64(Some(health::keyed_score(&actions, &weights).or_raise()))
 });
 
-pg_function!(fn csm_weighted_health_arrays(fcinfo) {
-    unsafe {
-        let (scores, weights) = two_arrays(fcinfo, "weighted_health", ("scores", "weights"));
-        return_f64(fcinfo, health::array_weighted(&scores, &weights).or_raise())
-    }
+pg_function!(fn csm_weighted_health_arrays(args) safe {
+    let (scores, weights) = two_arrays(args, "weighted_health", ("scores", "weights"));
+    args.return_f64(health::array_weighted(&scores, &weights).or_raise())
 });
 
-pg_function!(fn csm_weighted_health_jsonb(fcinfo) {
-    unsafe {
-        let scores = jsonb_object(arg(fcinfo, 0), "weighted_health", "scores");
-        let weights = jsonb_object(arg(fcinfo, 1), "weighted_health", "weights");
-        return_f64(fcinfo, health::keyed_weighted(&scores, &weights).or_raise())
-    }
+pg_function!(fn csm_weighted_health_jsonb(args) safe {
+    let [scores, weights] = two_objects(args, "weighted_health", ("scores", "weights"));
+    args.return_f64(health::keyed_weighted(&scores, &weights).or_raise())
 });
 
-// health_contributions: a set-returning function in materialize mode (one tuplestore filled
-// at once; a few rows per call).
-pg_function!(fn csm_health_contributions(fcinfo) {
-    unsafe {
-        let actions = jsonb_object(arg(fcinfo, 0), "health_contributions", "actions");
-        let weights = jsonb_object(arg(fcinfo, 1), "health_contributions", "weights");
-        let rows = health::contributions("health_contributions", &actions, &weights).or_raise();
-        pg_sys::InitMaterializedSRF(fcinfo, 0);
-        let rsinfo = (*fcinfo).resultinfo.cast::<pg_sys::ReturnSetInfo>();
-        let f = |x: f64| Datum::from(x.to_bits() as usize);
-        for c in rows {
-            let mut values = [new_varlena(c.signal), f(c.amount), f(c.weight), f(c.points)];
-            let mut nulls = [false; 4];
-            pg_sys::tuplestore_putvalues(
-                (*rsinfo).setResult,
-                (*rsinfo).setDesc,
-                values.as_mut_ptr(),
-                nulls.as_mut_ptr(),
-            );
-        }
-        Datum::from(0usize)
+pg_function!(fn csm_health_contributions(args) safe {
+    const F: &str = "health_contributions";
+    let [actions, weights] = two_objects(args, F, ("actions", "weights"));
+    let contributions = health::contributions(F, &actions, &weights).or_raise();
+    let rows = Rows::new(args);
+    for c in contributions {
+        rows.put(
+            [varlena_datum(c.signal), float8(c.amount), float8(c.weight), float8(c.points)],
+            [false; 4],
+        );
     }
+    NO_RESULT
 });
 
 /// Returns a band name as `text` in the server encoding.
-unsafe fn return_band(name: &str) -> Datum {
-    unsafe {
-        if name.is_ascii() {
-            new_varlena(name.as_bytes())
-        } else {
-            new_varlena(&to_server_bytes(name))
-        }
+fn return_band(args: &Args, name: &str) -> Datum {
+    if name.is_ascii() {
+        args.return_bytes(name.as_bytes())
+    } else {
+        args.return_bytes(&to_server_bytes(name))
     }
 }
 
-pg_function!(fn csm_health_band(fcinfo) {
-    unsafe {
-        return_band(Bands::default_band_of(arg_f64(fcinfo, 0)).or_raise())
-    }
+pg_function!(fn csm_health_band(args) safe {
+    return_band(args, Bands::default_band_of(args.f64(0)).or_raise())
 });
 
 /// A jsonb value as serde_json (for the rare, small inputs that are read as a whole).
@@ -207,87 +169,63 @@ fn to_serde(value: jsonb::Value) -> KpiResult<serde_json::Value> {
     })
 }
 
-/// The bands of the last call at this call site, kept in `fn_extra`: a query passes the same
+/// The bands of the last call at this call site, kept in its cache: a query passes the same
 /// bands on every row, so they are parsed once, not once per row.
-struct BandsCache {
+struct CachedBands {
+    /// The bytes they were parsed from.
     key: Vec<u8>,
     bands: Bands,
 }
 
-/// The parsed bands of argument 1, from the call site's cache when its bytes are the same.
-unsafe fn cached_bands<'a>(fcinfo: FunctionCallInfo) -> &'a Bands {
-    unsafe extern "C-unwind" fn drop_cache(ptr: *mut std::ffi::c_void) {
-        drop(unsafe { Box::from_raw(ptr.cast::<BandsCache>()) });
-    }
-    unsafe {
-        let bytes = bytes_of(arg(fcinfo, 1));
-        let flinfo = (*fcinfo).flinfo;
-        let cache = (*flinfo).fn_extra.cast::<BandsCache>();
-        if !cache.is_null() && (*cache).key == bytes {
-            return &(*cache).bands;
-        }
-        let spec = jsonb::root(bytes).and_then(to_serde).or_raise();
-        let bands = Bands::parse(&spec).or_raise();
-        if !cache.is_null() {
-            *cache = BandsCache {
-                key: bytes.to_vec(),
-                bands,
-            };
-            return &(*cache).bands;
-        }
-        // Owned by the function's memory context: dropped when the query's context goes.
-        let cache = Box::into_raw(Box::new(BandsCache {
-            key: bytes.to_vec(),
-            bands,
-        }));
-        let callback = pg_sys::MemoryContextAlloc(
-            (*flinfo).fn_mcxt,
-            std::mem::size_of::<pg_sys::MemoryContextCallback>(),
-        )
-        .cast::<pg_sys::MemoryContextCallback>();
-        (*callback).func = Some(drop_cache);
-        (*callback).arg = cache.cast();
-        pg_sys::MemoryContextRegisterResetCallback((*flinfo).fn_mcxt, callback);
-        (*flinfo).fn_extra = cache.cast();
-        &(*cache).bands
-    }
-}
-
-pg_function!(fn csm_health_band_custom(fcinfo) {
-    unsafe {
-        let bands = cached_bands(fcinfo);
-        return_band(bands.band_of(arg_f64(fcinfo, 0)).or_raise())
-    }
+pg_function!(fn csm_health_band_custom(args) safe {
+    args.with_call_site_cache(|cache: &mut Option<CachedBands>| {
+        let bytes = args.bytes(1);
+        let cached = match cache {
+            Some(cached) if cached.key == bytes => cached,
+            _ => {
+                let spec = jsonb::root(bytes).and_then(to_serde).or_raise();
+                let bands = Bands::parse(&spec).or_raise();
+                cache.insert(CachedBands {
+                    key: bytes.to_vec(),
+                    bands,
+                })
+            }
+        };
+        return_band(args, cached.bands.band_of(args.f64(0)).or_raise())
+    })
 });
 
 // The aggregate health_score(signal text, amount double precision, weights jsonb).
 
-/// Makes sure the row's weights are the group's: parsed on the group's first row, then
-/// compared by bytes. The raw datum (a toast pointer for large stored weights) is compared
-/// first, so that equal weights are not detoasted again on every row. Not called at all once
-/// the weights are known to be one constant or parameter (`weights_fixed`).
-unsafe fn check_weights(fcinfo: FunctionCallInfo, state: &mut HealthState, value: Datum) {
-    unsafe {
-        let ptr = value.cast_mut_ptr::<pg_sys::varlena>();
-        let raw = std::slice::from_raw_parts(ptr.cast::<u8>(), varsize_any(ptr));
-        if state.has_weights() && raw == state.raw_cache.as_slice() {
-            return;
-        }
-        let bytes = bytes_of(value);
-        let identity = weights_identity(bytes).or_raise();
-        if state.has_weights() {
-            state.check_weights(&identity).or_raise();
-        } else {
-            let weights = jsonb_object(value, "health_score", "weights")
-                .into_iter()
-                .map(|(k, w)| Ok((k.to_vec(), health::keyed_weight("health_score", k, w)?)))
-                .collect::<KpiResult<Vec<_>>>()
-                .or_raise();
-            state.set_weights(identity, weights);
-            state.weights_fixed = weights_fixed(fcinfo);
-        }
-        state.raw_cache = raw.to_vec();
+/// Makes sure the row's weights (argument `n`) are the group's: parsed on the group's first
+/// row, then compared by bytes. The raw datum (a toast pointer for large stored weights) is
+/// compared first, so that equal weights are not detoasted again on every row. Not called at
+/// all once the weights are known to be one constant or parameter (`weights_fixed`): then
+/// every row of one aggregation passes the same value (a subquery's result, an outer query's
+/// column, a prepared statement's parameter; a parameter that changes restarts the
+/// aggregation). Window aggregates check every row.
+fn check_weights(args: &Args, state: &mut HealthState, n: usize) {
+    let raw = args.raw_varlena(n);
+    if state.has_weights() && raw == state.raw_cache.as_slice() {
+        return;
     }
+    let bytes = args.bytes(n);
+    let identity = weights_identity(bytes).or_raise();
+    if state.has_weights() {
+        state.check_weights(&identity).or_raise();
+    } else {
+        let weights = jsonb_object(bytes, "health_score", "weights")
+            .into_iter()
+            .map(|(k, w)| Ok((k.to_vec(), health::keyed_weight("health_score", k, w)?)))
+            .collect::<KpiResult<Vec<_>>>()
+            .or_raise();
+        state.set_weights(identity, weights);
+        state.weights_fixed = matches!(
+            args.aggregate_arg_node(n),
+            Some(NodeTag::T_Const | NodeTag::T_Param)
+        );
+    }
+    state.raw_cache = raw.to_vec();
 }
 
 /// The weights as jsonb's `=` tells them apart: `'{"a": 1}'` and `'{"a": 1.0}'` are equal
@@ -316,69 +254,38 @@ fn weights_identity(bytes: &[u8]) -> KpiResult<Vec<u8>> {
     Ok(out)
 }
 
-/// Whether the aggregate's weights argument is a constant or a parameter (a subquery's result,
-/// an outer query's column, a prepared statement's parameter). Then every row of one
-/// aggregation passes the same value (a parameter that changes restarts the aggregation), so
-/// rows after the first need no check. Window aggregates (no Aggref) check every row.
-#[cold]
-unsafe fn weights_fixed(fcinfo: FunctionCallInfo) -> bool {
-    unsafe {
-        let aggref = pg_sys::AggGetAggref(fcinfo);
-        if aggref.is_null() {
-            return false;
-        }
-        let args = (*aggref).args;
-        if args.is_null() || (*args).length != 3 {
-            return false;
-        }
-        let entry = (*(*args).elements.add(2))
-            .ptr_value
-            .cast::<pg_sys::TargetEntry>();
-        let expr = (*entry).expr.cast::<pg_sys::Node>();
-        !expr.is_null()
-            && matches!(
-                (*expr).type_,
-                pg_sys::NodeTag::T_Const | pg_sys::NodeTag::T_Param
-            )
-    }
-}
-
 /// Transition (`sign` 1) and moving-aggregate inverse (`sign` -1). A row with a NULL input
 /// changes nothing, but still gets a (possibly empty) state back: a moving-aggregate
 /// transition must never return NULL, and an empty state finishes as NULL all the same.
 #[inline(always)]
-unsafe fn accumulate(fcinfo: FunctionCallInfo, sign: i64) -> Datum {
-    unsafe {
-        let state = state_mut::<HealthState>(fcinfo, 0);
-        if arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3) {
-            return state_datum(state);
+fn accumulate(args: &Args, sign: i64) -> Datum {
+    args.update_summary(0, |state: &mut HealthState| {
+        if args.is_null(1) || args.is_null(2) || args.is_null(3) {
+            return;
         }
         if !state.weights_fixed {
-            check_weights(fcinfo, state, arg(fcinfo, 3));
+            check_weights(args, state, 3);
         }
-        let i = state.signal(bytes_of(arg(fcinfo, 1))).or_raise();
-        state.add(i, arg_f64(fcinfo, 2), sign).or_raise();
-        state_datum(state)
-    }
+        let i = state.signal(args.text(1)).or_raise();
+        state.add(i, args.f64(2), sign).or_raise();
+    })
 }
 
-pg_function!(fn csm_health_accum(fcinfo) {
-    unsafe { accumulate(fcinfo, 1) }
+pg_function!(fn csm_health_accum(args) safe {
+    accumulate(args, 1)
 });
 
-pg_function!(fn csm_health_retract(fcinfo) {
-    unsafe {
-        let skipped = arg_is_null(fcinfo, 1) || arg_is_null(fcinfo, 2) || arg_is_null(fcinfo, 3);
-        if arg_is_null(fcinfo, 0) && !skipped {
-            raise(KpiError::new(
-                ErrorKind::InvalidParameter,
-                "health_score cannot take back a row it never counted",
-                "The inverse transition was called before any row was added.",
-                "This is a bug in the caller; report it.",
-            ));
-        }
-        accumulate(fcinfo, -1)
+pg_function!(fn csm_health_retract(args) safe {
+    let skipped = args.is_null(1) || args.is_null(2) || args.is_null(3);
+    if args.is_null(0) && !skipped {
+        raise(KpiError::new(
+            ErrorKind::InvalidParameter,
+            "health_score cannot take back a row it never counted",
+            "The inverse transition was called before any row was added.",
+            "This is a bug in the caller; report it.",
+        ));
     }
+    accumulate(args, -1)
 });
 
 state_type!(HealthState {

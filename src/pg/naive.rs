@@ -12,14 +12,14 @@
 use pgrx::pg_sys::{Datum, FunctionCallInfo};
 
 use crate::kpi::engagement::{Activity, KeyKind};
-use crate::kpi::error::{ErrorKind, KpiError};
 use crate::pg::args::Args;
 use crate::pg::customer::churn::{churn_functions, Time};
 use crate::pg::customer::printed;
 use crate::pg::customer::rates::within_functions;
-use crate::pg::engagement::check_zone;
+use crate::pg::engagement::zone::{check_zone, no_day};
+use crate::pg::engagement::KeyReader;
 use crate::pg::engagement_reports::per_key_kind;
-use crate::pg::fmgr::{pg_function, raise, OrRaise};
+use crate::pg::fmgr::{pg_function, OrRaise};
 
 unsafe extern "C-unwind" {
     #[link_name = "timestamp_out"]
@@ -40,15 +40,7 @@ pub fn timestamp_text(t: i64) -> String {
 #[inline(always)]
 pub fn wall_clock_day(at: i64, function: &str) -> i32 {
     if at == i64::MIN || at == i64::MAX {
-        raise(KpiError::new(
-            ErrorKind::OutOfRange,
-            format!(
-                "{function}: timestamp {} has no day",
-                if at > 0 { "infinity" } else { "-infinity" }
-            ),
-            "Activity is counted per calendar day; an infinite timestamp falls on none.",
-            "Filter out infinite timestamps.",
-        ));
+        no_day(at, |t| format!("{function}: timestamp {t} has no day"));
     }
     at.div_euclid(USECS_PER_DAY) as i32
 }
@@ -61,18 +53,16 @@ pub fn wall_clock_day(at: i64, function: &str) -> i32 {
 /// With a zone the value is read in that zone (the zone is checked), and its day there is the
 /// date written on it, so both forms put a row on its wall-clock date.
 #[inline(always)]
-fn activity_naive(args: &Args, kind: KeyKind, key: unsafe fn(Datum) -> u64) -> Datum {
+fn activity_naive(args: &Args, kind: KeyKind, key: KeyReader) -> Datum {
     let with_zone = args.nargs() == 4;
     if args.is_null(1) || args.is_null(2) || (with_zone && args.is_null(3)) {
         return args.unchanged();
     }
     if with_zone {
-        // SAFETY: the live call, whose argument 3 is the zone (text, not NULL).
-        unsafe { check_zone(args.fcinfo(), 3) };
+        check_zone(args, 3);
     }
     let day = wall_clock_day(args.timestamp(2), "activity_agg");
-    // SAFETY: `key` reads argument 1, not NULL, of the type `kind` names (the declaration).
-    let key = unsafe { key(args.non_null(1)) };
+    let key = key(args, 1);
     args.update_summary(0, |state: &mut Activity| {
         state.add(kind, day, key).or_raise()
     })

@@ -86,6 +86,18 @@ pub struct DaysView<'a> {
 }
 
 impl<'a> DaysView<'a> {
+    /// The view of a stored `activity_summary` (its version byte first): a wrong version or
+    /// a payload that cannot be read is the error every stored value gives
+    /// (`kpi::stored::versioned_view`).
+    pub fn stored(bytes: &'a [u8]) -> KpiResult<DaysView<'a>> {
+        crate::kpi::stored::versioned_view(
+            Activity::TYPE_NAME,
+            Activity::VERSION,
+            bytes,
+            DaysView::parse_payload,
+        )
+    }
+
     /// Reads the payload's day headers (not the bitmaps) and the dictionary's size.
     pub fn parse_payload(bytes: &'a [u8]) -> Result<DaysView<'a>, String> {
         let mut r = Reader::new(bytes);
@@ -382,6 +394,40 @@ mod tests {
     use super::*;
     use crate::kpi::engagement::tests::build;
     use crate::kpi::error::ErrorKind;
+
+    #[test]
+    fn a_stored_value_is_viewed_after_its_version_byte() {
+        let a = build(KeyKind::Bigint, &[(9191, 5), (9191, -3), (9192, 5)]);
+        let bytes = a.to_binary();
+        let view = DaysView::stored(&bytes).unwrap();
+        assert_eq!(view.kind, KeyKind::Bigint);
+        assert_eq!(view.nkeys, 2);
+        let days: Vec<(i32, u64)> = view.days.iter().map(|d| (d.day, d.users)).collect();
+        assert_eq!(days, [(9191, 2), (9192, 1)]);
+        let mut other = bytes.clone();
+        other[0] = Activity::VERSION + 1;
+        for (bad, detail) in [
+            (&bytes[..0], "The value is empty.".to_string()),
+            (
+                &other[..],
+                format!(
+                    "Format version {} is not supported; this version of csmetrics reads \
+                     version {}.",
+                    Activity::VERSION + 1,
+                    Activity::VERSION
+                ),
+            ),
+        ] {
+            let e = DaysView::stored(bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::BadBinary);
+            assert_eq!(e.message, "invalid binary activity_summary value");
+            assert_eq!(e.detail, detail);
+        }
+        // Cut inside the first day's header.
+        let e = DaysView::stored(&bytes[..8]).unwrap_err();
+        assert_eq!(e.message, "invalid binary activity_summary value");
+        assert_eq!(e.detail, "The value claims 2 elements but has only 2 bytes left.");
+    }
 
     #[test]
     fn text_form() {

@@ -242,15 +242,16 @@ pub fn contributions<'a>(
     for &(key, w) in weights {
         let weight = keyed_weight(function, key, w)?;
         let mut amount = 0.0;
-        while a < actions.len() {
-            match key_order(actions[a].0, key) {
-                Ordering::Less => return Err(no_weight(function, actions[a].0, weights)),
+        // Both lists are in jsonb key order: the next action is this weight's, a later
+        // one's, or one without a weight.
+        if let Some(&(action_key, action)) = actions.get(a) {
+            match key_order(action_key, key) {
+                Ordering::Less => return Err(no_weight(function, action_key, weights)),
                 Ordering::Equal => {
-                    amount = keyed_action(function, key, actions[a].1)?;
+                    amount = keyed_action(function, key, action)?;
                     a += 1;
-                    break;
                 }
-                Ordering::Greater => break,
+                Ordering::Greater => {}
             }
         }
         // + 0.0 turns the -0 of a missing action times a negative weight into 0.
@@ -427,20 +428,21 @@ pub fn keyed_weighted(
     for &(key, w) in weights {
         let weight = keyed_weight(F, key, w)?;
         let mut score = None;
-        while s < scores.len() {
-            match key_order(scores[s].0, key) {
-                Ordering::Less => return Err(no_weight(F, scores[s].0, weights)),
+        // As in `contributions`: the next score is this weight's, a later one's, or one
+        // without a weight.
+        if let Some(&(score_key, value)) = scores.get(s) {
+            match key_order(score_key, key) {
+                Ordering::Less => return Err(no_weight(F, score_key, weights)),
                 Ordering::Equal => {
-                    score = match scores[s].1 {
+                    score = match value {
                         Number::Null => None,
                         Number::Value(x) => Some(x),
                         Number::Huge => return Err(huge("score", key)),
                         Number::Other(kind) => return Err(not_a_number(F, "score", key, kind)),
                     };
                     s += 1;
-                    break;
                 }
-                Ordering::Greater => break,
+                Ordering::Greater => {}
             }
         }
         avg.add(&quote(key), score, weight)?;
