@@ -209,11 +209,31 @@ macro_rules! counter_type_functions {
         send: $send:ident,
         combine: $combine:ident $(,)?
     }) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state::input::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state::output::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state::receive::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state::send::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::state::combine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `input` requires.
+            unsafe { $crate::pg::state::input::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `output` requires.
+            unsafe { $crate::pg::state::output::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `receive` requires.
+            unsafe { $crate::pg::state::receive::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `send` requires.
+            unsafe { $crate::pg::state::send::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `combine` requires.
+            unsafe { $crate::pg::state::combine::<$ty>(fcinfo) }
+        });
     };
 }
 pub(crate) use counter_type_functions;

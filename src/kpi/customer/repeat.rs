@@ -99,11 +99,11 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
         out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
         for (k, orders) in entries {
-            k.write(out);
+            k.encode(out);
             match orders {
                 Orders::One(o) => {
                     out.push(0);
-                    o.write(out);
+                    o.encode(out);
                 }
                 Orders::Several => out.push(1),
             }
@@ -116,9 +116,9 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
         let mut customers = HashMap::with_capacity_and_hasher(n, FxBuild::default());
         let mut last: Option<K> = None;
         for _ in 0..n {
-            let k = K::read(&mut r)?;
+            let k = K::decode(&mut r)?;
             let orders = match r.u8()? {
-                0 => Orders::One(O::read(&mut r)?),
+                0 => Orders::One(O::decode(&mut r)?),
                 1 => Orders::Several,
                 other => return Err(format!("Tag byte {other} is neither 0 nor 1.")),
             };
