@@ -159,6 +159,47 @@ macro_rules! text_key {
 text_key!(Box<[u8]>);
 text_key!(Vec<u8>);
 
+/// Writes a map in its stored form: a 4-byte count, then each key and its value (`value`
+/// bytes at least) in key order, so that equal maps have equal bytes.
+pub fn write_sorted<K: Key, V>(
+    map: &Map<K, V>,
+    value_size: usize,
+    out: &mut Vec<u8>,
+    mut value: impl FnMut(&V, &mut Vec<u8>),
+) {
+    let mut entries: Vec<(&K, &V)> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    out.reserve(entries.len() * (K::MIN_SIZE + value_size) + 4);
+    out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
+    for (k, v) in entries {
+        k.encode(out);
+        value(v, out);
+    }
+}
+
+/// Reads what [`write_sorted`] wrote, refusing keys out of order or repeated (`unsorted` is
+/// the error then).
+pub fn read_sorted<K: Key, V>(
+    r: &mut Reader,
+    value_size: usize,
+    unsorted: &str,
+    mut value: impl FnMut(&mut Reader) -> Result<V, String>,
+) -> Result<Map<K, V>, String> {
+    let n = r.len(K::MIN_SIZE + value_size)?;
+    let mut map = Map::with_capacity_and_hasher(n, KeyBuild::default());
+    let mut last: Option<K> = None;
+    for _ in 0..n {
+        let k = K::decode(r)?;
+        let v = value(r)?;
+        if last.as_ref().is_some_and(|l| *l >= k) {
+            return Err(unsorted.to_string());
+        }
+        last = Some(k.clone());
+        map.insert(k, v);
+    }
+    Ok(map)
+}
+
 /// A uuid as SQL prints it: `a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11`.
 pub fn uuid_text(b: &[u8]) -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();

@@ -23,7 +23,7 @@ use pgrx::varlena::{set_varsize_4b, varatt_is_4b_u, varsize_4b};
 use super::datum;
 use super::fmgr::{arg, raise, OrRaise};
 use crate::kpi::counters::Counters;
-use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
 /// Bytes before the counters: varlena header, version byte, padding.
 const PREFIX: usize = 8;
@@ -167,20 +167,30 @@ pub unsafe fn receive<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
 
 /// Combine (and `rollup` transition): adds the second state into the first.
 pub unsafe fn combine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let other = read::<T>(arg(fcinfo, 1));
-        let update = for_update::<T>(fcinfo, 0);
-        update.state.merge(&other).or_raise();
-        update.datum
-    }
+    // SAFETY: the caller's contract is `with_second`'s.
+    unsafe { with_second::<T>(fcinfo, T::merge) }
 }
 
 /// Moving-aggregate inverse of [`combine`]: takes the second state back out of the first.
 pub unsafe fn uncombine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    // SAFETY: the caller's contract is `with_second`'s.
+    unsafe { with_second::<T>(fcinfo, T::unmerge) }
+}
+
+/// Updates the first state (argument 0) with the second (argument 1) and returns it.
+///
+/// # Safety
+/// `fcinfo` is a live call whose arguments 0 and 1 are non-NULL states of `T`.
+#[inline(always)]
+unsafe fn with_second<T: Counters>(
+    fcinfo: FunctionCallInfo,
+    f: impl FnOnce(&mut T, &T) -> KpiResult<()>,
+) -> Datum {
+    // SAFETY: per the contract.
     unsafe {
         let other = read::<T>(arg(fcinfo, 1));
         let update = for_update::<T>(fcinfo, 0);
-        update.state.unmerge(&other).or_raise();
+        f(update.state, &other).or_raise();
         update.datum
     }
 }

@@ -134,20 +134,26 @@ pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
                 "Write the value as its output function prints it.",
             ));
         }
-        if let Err(why) = writable::<T>(&value) {
-            raise(KpiError::new(
-                ErrorKind::BadText,
-                format!("invalid input syntax for type {}", T::TYPE_NAME),
-                why,
-                UNWRITABLE_HINT,
-            ));
-        }
+        check_writable(&value, ErrorKind::BadText, || {
+            format!("invalid input syntax for type {}", T::TYPE_NAME)
+        });
         new_datum(&value)
     }
 }
 
-const UNWRITABLE_HINT: &str = "Use keys that the database's encoding can represent, or keep such \
-     values in a UTF8 database.";
+/// Raises `kind` with `message` when the value's text output cannot be written in the
+/// database's encoding ([`writable`]).
+fn check_writable<T: Summary>(value: &T, kind: ErrorKind, message: impl FnOnce() -> String) {
+    if let Err(why) = writable::<T>(value) {
+        raise(KpiError::new(
+            kind,
+            message(),
+            why,
+            "Use keys that the database's encoding can represent, or keep such values in a \
+             UTF8 database.",
+        ));
+    }
+}
 
 /// Whether the value's text output can be written in the database's encoding: a key such as
 /// "\u65e5" (日) has no LATIN1 form, so a LATIN1 database refuses it on input rather than
@@ -183,14 +189,9 @@ pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let value = T::from_binary(datum::receive_bytes(fcinfo)).or_raise();
-        if let Err(why) = writable::<T>(&value) {
-            raise(KpiError::new(
-                ErrorKind::BadBinary,
-                format!("invalid binary {} value", T::TYPE_NAME),
-                why,
-                UNWRITABLE_HINT,
-            ));
-        }
+        check_writable(&value, ErrorKind::BadBinary, || {
+            format!("invalid binary {} value", T::TYPE_NAME)
+        });
         new_datum(&value)
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use crate::kpi::error::KpiResult;
+use crate::kpi::keys::{read_sorted, write_sorted};
 use crate::kpi::summary::{Reader, Summary};
 
 /// The one key hasher, under the name this family's maps used.
@@ -112,34 +113,21 @@ impl<K: Key> Summary for ActiveMap<K> {
 
     /// Count, then (key, flag byte) sorted by key.
     fn write_payload(&self, out: &mut Vec<u8>) {
-        let mut entries: Vec<(&K, &bool)> = self.seen.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        out.reserve(entries.len() * (K::MIN_SIZE + 1) + 4);
-        out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
-        for (k, a) in entries {
-            k.encode(out);
-            out.push(*a as u8);
-        }
+        write_sorted(&self.seen, 1, out, |a, out| out.push(*a as u8));
     }
 
     fn read_payload(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader::new(bytes);
-        let n = r.len(K::MIN_SIZE + 1)?;
-        let mut seen = HashMap::with_capacity_and_hasher(n, FxBuild::default());
-        let mut last: Option<K> = None;
-        for _ in 0..n {
-            let k = K::decode(&mut r)?;
-            let flag = match r.u8()? {
-                0 => false,
-                1 => true,
-                other => return Err(format!("Flag byte {other} is neither 0 nor 1.")),
-            };
-            if last.as_ref().is_some_and(|l| *l >= k) {
-                return Err("The keys are not sorted and distinct.".to_string());
-            }
-            last = Some(k.clone());
-            seen.insert(k, flag);
-        }
+        let seen = read_sorted(
+            &mut r,
+            1,
+            "The keys are not sorted and distinct.",
+            |r| match r.u8()? {
+                0 => Ok(false),
+                1 => Ok(true),
+                other => Err(format!("Flag byte {other} is neither 0 nor 1.")),
+            },
+        )?;
         r.finish()?;
         Ok(ActiveMap { seen })
     }

@@ -114,16 +114,14 @@ pub fn check_subscription(
     describe: impl Fn(i64) -> String,
 ) -> KpiResult<()> {
     match ended {
-        Some(e) if e < started => Err(KpiError::new(
-            ErrorKind::InvalidParameter,
-            format!(
-                "{metric}: customer {customer} ended at {} before it started at {}",
-                describe(e),
-                describe(started)
-            ),
-            "A subscription's end cannot come before its start.",
-            "Fix the row, or filter out rows whose end precedes their start.",
-        )),
+        Some(e) if e < started => super::churn::check_ends(
+            metric,
+            &format!("customer {customer}"),
+            "subscription",
+            started,
+            ended,
+            describe,
+        ),
         _ => Ok(()),
     }
 }

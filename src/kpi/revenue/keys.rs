@@ -133,38 +133,21 @@ pub trait KeyMap: CustomerKey {
     fn wrap(m: Map<Self>) -> Customers;
 }
 
-impl KeyMap for i64 {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Int(m) => Some(m),
-            _ => None,
+/// Each key type's variant of [`Customers`].
+macro_rules! key_map {
+    ($($key:ty => $variant:ident),+) => {$(
+        impl KeyMap for $key {
+            fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
+                match c {
+                    Customers::$variant(m) => Some(m),
+                    _ => None,
+                }
+            }
+            fn wrap(m: Map<Self>) -> Customers {
+                Customers::$variant(m)
+            }
         }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Int(m)
-    }
+    )+};
 }
 
-impl KeyMap for Vec<u8> {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Text(m) => Some(m),
-            _ => None,
-        }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Text(m)
-    }
-}
-
-impl KeyMap for [u8; 16] {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Uuid(m) => Some(m),
-            _ => None,
-        }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Uuid(m)
-    }
-}
+key_map!(i64 => Int, Vec<u8> => Text, [u8; 16] => Uuid);
