@@ -20,16 +20,17 @@ pub enum ErrorKind {
     OutOfMemory,
 }
 
-/// A state whose counts broke its invariants (`why`): the out-of-range error of a state that
-/// grew past what it can hold or was read from corrupt counts.
-#[cold]
-pub fn out_of_range(type_name: &str, why: String, hint: &str) -> Box<KpiError> {
-    KpiError::new(
-        ErrorKind::OutOfRange,
-        format!("{type_name} is out of range"),
-        why,
-        hint,
-    )
+/// A state's invariants (`valid`, the broken one's description as the error) as the error a
+/// state that grew past what it can hold, or was read from corrupt counts, raises (22003).
+pub fn in_range(valid: Result<(), String>, type_name: &str, hint: &str) -> KpiResult<()> {
+    valid.map_err(|why| {
+        KpiError::new(
+            ErrorKind::OutOfRange,
+            format!("{type_name} is out of range"),
+            why,
+            hint,
+        )
+    })
 }
 
 /// A user-facing error: primary message (lower case, no period), DETAIL and HINT (sentences).
