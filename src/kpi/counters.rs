@@ -5,7 +5,7 @@
 //! the same for every such state, so they live here once; a state type only says how many
 //! counters it has and what its text form looks like.
 
-use super::error::{ErrorKind, KpiError, KpiResult};
+use super::error::{in_range, ErrorKind, KpiError, KpiResult};
 use super::summary::payload_of;
 
 /// A `#[repr(C)]` struct made only of `i64` counters, stored inline in a PostgreSQL varlena.
@@ -63,14 +63,11 @@ pub unsafe trait Counters: Copy + Default + PartialEq + std::fmt::Debug + 'stati
 
     /// [`Counters::validate`] as an error a state-producing function raises (22003).
     fn check(&self) -> KpiResult<()> {
-        self.validate().map_err(|why| {
-            KpiError::new(
-                ErrorKind::OutOfRange,
-                format!("{} is out of range", Self::TYPE_NAME),
-                why,
-                "Aggregate or merge smaller groups, or check the summaries for corrupt counts.",
-            )
-        })
+        in_range(
+            self.validate(),
+            Self::TYPE_NAME,
+            "Aggregate or merge smaller groups, or check the summaries for corrupt counts.",
+        )
     }
 
     /// Binary form: the version byte, then each counter as a big-endian `i64`.

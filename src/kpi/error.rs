@@ -20,6 +20,19 @@ pub enum ErrorKind {
     OutOfMemory,
 }
 
+/// A state's invariants (`valid`, the broken one's description as the error) as the error a
+/// state that grew past what it can hold, or was read from corrupt counts, raises (22003).
+pub fn in_range(valid: Result<(), String>, type_name: &str, hint: &str) -> KpiResult<()> {
+    valid.map_err(|why| {
+        KpiError::new(
+            ErrorKind::OutOfRange,
+            format!("{type_name} is out of range"),
+            why,
+            hint,
+        )
+    })
+}
+
 /// A user-facing error: primary message (lower case, no period), DETAIL and HINT (sentences).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KpiError {

@@ -6,6 +6,7 @@ pub mod customer;
 pub mod engagement;
 pub mod error;
 pub mod health;
+pub mod keys;
 #[cfg(test)]
 mod laws;
 pub mod normal;

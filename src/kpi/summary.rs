@@ -8,7 +8,7 @@
 //! read back or produced must satisfy.
 
 pub use super::bytes::Reader;
-use super::error::{ErrorKind, KpiError, KpiResult};
+use super::error::{in_range, ErrorKind, KpiError, KpiResult};
 
 /// A KPI summary of variable size.
 ///
@@ -140,14 +140,11 @@ pub trait Summary: Sized + Default + 'static {
 
     /// The invariants of a merge's result, as an out-of-range error.
     fn check_merged(&self) -> KpiResult<()> {
-        self.validate().map_err(|why| {
-            KpiError::new(
-                ErrorKind::OutOfRange,
-                format!("{} is out of range", Self::TYPE_NAME),
-                why,
-                "Merge fewer summaries at a time, or check the summaries for corrupt counts.",
-            )
-        })
+        in_range(
+            self.validate(),
+            Self::TYPE_NAME,
+            "Merge fewer summaries at a time, or check the summaries for corrupt counts.",
+        )
     }
 }
 

@@ -264,3 +264,45 @@ pg_function!(fn csm_summary_hash(args) safe {
 pg_function!(fn csm_summary_hash_extended(args) safe {
     hash_of(args.bytes(0), Some(args.i64(1) as u64))
 });
+
+/// The SQL type of a customer or user key argument: bigint, text or uuid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    Int,
+    Text,
+    Uuid,
+}
+
+/// A customer or user key argument, borrowed from the call where it can be: the one reader
+/// of key arguments (each family keeps its keys as a [`crate::kpi::keys::Key`]: `i64`,
+/// `[u8; 16]`, or the text's bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyArg<'a> {
+    Int(i64),
+    Text(std::borrow::Cow<'a, [u8]>),
+    Uuid([u8; 16]),
+}
+
+impl Args<'_> {
+    /// Argument `n` (not NULL) as a key of type `ty`; text as its bytes in the server
+    /// encoding (compared byte for byte, as a deterministic collation does).
+    pub fn key(&self, n: usize, ty: KeyType) -> KeyArg<'_> {
+        match ty {
+            KeyType::Int => KeyArg::Int(self.i64(n)),
+            KeyType::Uuid => KeyArg::Uuid(self.uuid(n)),
+            KeyType::Text => KeyArg::Text(std::borrow::Cow::Borrowed(self.text(n))),
+        }
+    }
+
+    /// [`Args::key`] with text converted to UTF-8, for states whose text form prints keys.
+    pub fn key_utf8(&self, n: usize, ty: KeyType) -> KeyArg<'_> {
+        match self.key(n, ty) {
+            KeyArg::Text(std::borrow::Cow::Borrowed(key))
+                if !key.is_ascii() && server_is_not_utf8() =>
+            {
+                KeyArg::Text(std::borrow::Cow::Owned(server_bytes_to_utf8(key)))
+            }
+            other => other,
+        }
+    }
+}

@@ -23,7 +23,7 @@ use pgrx::varlena::{set_varsize_4b, varatt_is_4b_u, varsize_4b};
 use super::datum;
 use super::fmgr::{arg, raise, OrRaise};
 use crate::kpi::counters::Counters;
-use crate::kpi::error::{ErrorKind, KpiError};
+use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 
 /// Bytes before the counters: varlena header, version byte, padding.
 const PREFIX: usize = 8;
@@ -33,6 +33,9 @@ fn total_size<T: Counters>() -> usize {
 }
 
 /// A new datum holding `value`, palloc'd in the current memory context.
+///
+/// # Safety
+/// Called inside a PostgreSQL function call (the datum is palloc'd in its memory context).
 pub unsafe fn new_datum<T: Counters>(value: &T) -> Datum {
     unsafe {
         let size = total_size::<T>();
@@ -45,6 +48,9 @@ pub unsafe fn new_datum<T: Counters>(value: &T) -> Datum {
 }
 
 /// Reads a state from any datum of its type (toasted, short-header or unaligned alike).
+///
+/// # Safety
+/// `datum` is a non-NULL value of `T`'s SQL type.
 pub unsafe fn read<T: Counters>(datum: Datum) -> T {
     unsafe {
         let detoasted = pg_sys::pg_detoast_datum(datum.cast_mut_ptr());
@@ -80,6 +86,10 @@ impl<T: Counters> Update<'_, T> {
 
 /// The state in argument `n` for updating: in place when we are an aggregate's transition or
 /// combine function and the value is ours to change, otherwise a fresh copy.
+///
+/// # Safety
+/// `fcinfo` is a live call whose argument `n` is a non-NULL value of `T`'s SQL type;
+/// the reference lives no longer than the call.
 #[inline(always)]
 pub unsafe fn for_update<'a, T: Counters>(fcinfo: FunctionCallInfo, n: usize) -> Update<'a, T> {
     unsafe {
@@ -146,47 +156,78 @@ fn layout_error<T: Counters>(size: usize, version: u8) -> ! {
 }
 
 /// Text input: `T::from_text` on the input converted to UTF-8.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s type input function.
 pub unsafe fn input<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { new_datum(&T::from_text(&datum::input_text(fcinfo)).or_raise()) }
 }
 
 /// Text output: a palloc'd C string.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s type output function.
 pub unsafe fn output<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::return_cstring(&read::<T>(arg(fcinfo, 0)).to_text()) }
 }
 
 /// Binary output (`send`): a bytea with the version byte and big-endian counters.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s binary output function.
 pub unsafe fn send<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::new_varlena(&read::<T>(arg(fcinfo, 0)).to_binary()) }
 }
 
 /// Binary input (`recv`): reads the rest of the message buffer.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s binary input function.
 pub unsafe fn receive<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { new_datum(&T::from_binary(datum::receive_bytes(fcinfo)).or_raise()) }
 }
 
 /// Combine (and `rollup` transition): adds the second state into the first.
+///
+/// # Safety
+/// `fcinfo` is a live call whose arguments 0 and 1 are non-NULL values of `T`.
 pub unsafe fn combine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
-    unsafe {
-        let other = read::<T>(arg(fcinfo, 1));
-        let update = for_update::<T>(fcinfo, 0);
-        update.state.merge(&other).or_raise();
-        update.datum
-    }
+    // SAFETY: the caller's contract is `with_second`'s.
+    unsafe { with_second::<T>(fcinfo, T::merge) }
 }
 
 /// Moving-aggregate inverse of [`combine`]: takes the second state back out of the first.
+///
+/// # Safety
+/// `fcinfo` is a live call whose arguments 0 and 1 are non-NULL values of `T`.
 pub unsafe fn uncombine<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
+    // SAFETY: the caller's contract is `with_second`'s.
+    unsafe { with_second::<T>(fcinfo, T::unmerge) }
+}
+
+/// Updates the first state (argument 0) with the second (argument 1) and returns it.
+///
+/// # Safety
+/// `fcinfo` is a live call whose arguments 0 and 1 are non-NULL states of `T`.
+#[inline(always)]
+unsafe fn with_second<T: Counters>(
+    fcinfo: FunctionCallInfo,
+    f: impl FnOnce(&mut T, &T) -> KpiResult<()>,
+) -> Datum {
+    // SAFETY: per the contract.
     unsafe {
         let other = read::<T>(arg(fcinfo, 1));
         let update = for_update::<T>(fcinfo, 0);
-        update.state.unmerge(&other).or_raise();
+        f(update.state, &other).or_raise();
         update.datum
     }
 }
 
 /// Final function of two-step aggregates: the state, or NULL when nothing was counted, so
 /// that an empty group gives NULL like every other aggregate.
+///
+/// # Safety
+/// `fcinfo` is a live call whose argument 0 is a non-NULL value of `T`.
 pub unsafe fn nonempty<T: Counters>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let datum = arg(fcinfo, 0);
@@ -209,11 +250,31 @@ macro_rules! counter_type_functions {
         send: $send:ident,
         combine: $combine:ident $(,)?
     }) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state::input::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state::output::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state::receive::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state::send::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) { unsafe { $crate::pg::state::combine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `input` requires.
+            unsafe { $crate::pg::state::input::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `output` requires.
+            unsafe { $crate::pg::state::output::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `receive` requires.
+            unsafe { $crate::pg::state::receive::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `send` requires.
+            unsafe { $crate::pg::state::send::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `combine` requires.
+            unsafe { $crate::pg::state::combine::<$ty>(fcinfo) }
+        });
     };
 }
 pub(crate) use counter_type_functions;

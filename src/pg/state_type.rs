@@ -14,6 +14,9 @@ use crate::kpi::state_text;
 use crate::kpi::summary::Summary;
 
 /// Text input: the state, checked, stored in its canonical binary form.
+///
+/// # Safety
+/// `fcinfo` is the live call of the state type's input function.
 pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo, type_name: &str) -> Datum {
     unsafe {
         let text = datum::input_text(fcinfo);
@@ -23,6 +26,9 @@ pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo, type_name: &str) -> Da
 }
 
 /// Text output.
+///
+/// # Safety
+/// `fcinfo` is the live call of the state type's output function.
 pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo, type_name: &str) -> Datum {
     unsafe {
         let state = datum_ref::<T>(arg(fcinfo, 0));
@@ -31,6 +37,9 @@ pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo, type_name: &str) -> D
 }
 
 /// Binary input (`recv`): the binary form, checked.
+///
+/// # Safety
+/// `fcinfo` is the live call of the state type's binary input function.
 pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let value = T::from_state_binary(datum::receive_bytes(fcinfo)).or_raise();
@@ -39,6 +48,9 @@ pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 }
 
 /// Binary output (`send`).
+///
+/// # Safety
+/// `fcinfo` is the live call of the state type's binary output function.
 pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::new_varlena(&datum_ref::<T>(arg(fcinfo, 0)).to_state_binary()) }
 }

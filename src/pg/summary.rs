@@ -37,6 +37,9 @@ pub unsafe fn state_datum<T: Summary>(state: &mut T) -> Datum {
 
 /// A transition step that changes nothing (a row with a NULL input): the state as it came,
 /// NULL before the group's first counted row.
+///
+/// # Safety
+/// `fcinfo` is a live call of an aggregate transition function.
 #[inline]
 pub unsafe fn unchanged(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
@@ -50,6 +53,10 @@ pub unsafe fn unchanged(fcinfo: FunctionCallInfo) -> Datum {
 
 /// Combine function: merges the second state into the first (creating it in the aggregate's
 /// context when the first is NULL, as the second may live in a shorter-lived context).
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s combine function (arguments 0 and 1 states of `T`
+/// or NULL).
 pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let Some(other) = state_ref::<T>(fcinfo, 1) else {
@@ -69,6 +76,9 @@ pub unsafe fn combine<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 /// would reject. The state keeps its value (a window aggregate may call this again and go on
 /// adding rows): only its representation is settled, and a state that needs finishing (MRR
 /// credits to net) is finished on a copy.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s final function (argument 0 a state of `T` or NULL).
 pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         if arg_is_null(fcinfo, 0) {
@@ -100,6 +110,10 @@ pub unsafe fn finalize<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 }
 
 /// Transition of `rollup(summary)`: merges a stored summary into the state.
+///
+/// # Safety
+/// `fcinfo` is the live call of `rollup(summary)`'s transition (argument 0 a state of `T`
+/// or NULL, argument 1 a summary of `T` or NULL).
 pub unsafe fn rollup<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         if arg_is_null(fcinfo, 1) {
@@ -113,16 +127,25 @@ pub unsafe fn rollup<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
 }
 
 /// A summary read from a datum of its SQL type (checked: version and invariants).
+///
+/// # Safety
+/// `value` is a non-NULL value of `T`'s SQL type.
 pub unsafe fn read<T: Summary>(value: Datum) -> T {
     unsafe { T::from_binary(datum::varlena_bytes(value)).or_raise() }
 }
 
 /// A new datum of the summary's SQL type.
+///
+/// # Safety
+/// Called inside a PostgreSQL function call (the datum is palloc'd in its memory context).
 pub unsafe fn new_datum<T: Summary>(value: &T) -> Datum {
     unsafe { datum::new_varlena(&value.to_binary()) }
 }
 
 /// Text input.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s type input function.
 pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let value = T::from_text(&datum::input_text(fcinfo)).or_raise();
@@ -134,20 +157,26 @@ pub unsafe fn input<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
                 "Write the value as its output function prints it.",
             ));
         }
-        if let Err(why) = writable::<T>(&value) {
-            raise(KpiError::new(
-                ErrorKind::BadText,
-                format!("invalid input syntax for type {}", T::TYPE_NAME),
-                why,
-                UNWRITABLE_HINT,
-            ));
-        }
+        check_writable(&value, ErrorKind::BadText, || {
+            format!("invalid input syntax for type {}", T::TYPE_NAME)
+        });
         new_datum(&value)
     }
 }
 
-const UNWRITABLE_HINT: &str = "Use keys that the database's encoding can represent, or keep such \
-     values in a UTF8 database.";
+/// Raises `kind` with `message` when the value's text output cannot be written in the
+/// database's encoding ([`writable`]).
+fn check_writable<T: Summary>(value: &T, kind: ErrorKind, message: impl FnOnce() -> String) {
+    if let Err(why) = writable::<T>(value) {
+        raise(KpiError::new(
+            kind,
+            message(),
+            why,
+            "Use keys that the database's encoding can represent, or keep such values in a \
+             UTF8 database.",
+        ));
+    }
+}
 
 /// Whether the value's text output can be written in the database's encoding: a key such as
 /// "\u65e5" (日) has no LATIN1 form, so a LATIN1 database refuses it on input rather than
@@ -175,33 +204,41 @@ fn writable<T: Summary>(value: &T) -> Result<(), String> {
 }
 
 /// Text output.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s type output function.
 pub unsafe fn output<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { datum::return_cstring(&read::<T>(arg(fcinfo, 0)).to_text()) }
 }
 
 /// Binary input (`recv`): the binary form, checked, stored as it is.
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s binary input function.
 pub unsafe fn receive<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe {
         let value = T::from_binary(datum::receive_bytes(fcinfo)).or_raise();
-        if let Err(why) = writable::<T>(&value) {
-            raise(KpiError::new(
-                ErrorKind::BadBinary,
-                format!("invalid binary {} value", T::TYPE_NAME),
-                why,
-                UNWRITABLE_HINT,
-            ));
-        }
+        check_writable(&value, ErrorKind::BadBinary, || {
+            format!("invalid binary {} value", T::TYPE_NAME)
+        });
         new_datum(&value)
     }
 }
 
 /// Binary output (`send`).
+///
+/// # Safety
+/// `fcinfo` is the live call of `T`'s binary output function.
 pub unsafe fn send<T: Summary>(fcinfo: FunctionCallInfo) -> Datum {
     unsafe { new_datum(&read::<T>(arg(fcinfo, 0))) }
 }
 
 /// Final function of an aggregate that returns a number: `f` of the state, NULL for a group
 /// that counted nothing (a NULL state).
+///
+/// # Safety
+/// `fcinfo` is the live call of a final function whose argument 0 is a state of `T` or
+/// NULL.
 #[inline]
 pub unsafe fn final_f64<T: Summary>(
     fcinfo: FunctionCallInfo,
@@ -236,28 +273,76 @@ macro_rules! state_type {
         $($crate::pg::summary::state_type!(@$kind ($ty) $(($arg))? $($name),+);)+
     };
     (@summary_io ($ty:ty) $input:ident, $output:ident, $receive:ident, $send:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::summary::input::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::summary::output::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::summary::send::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `input` requires.
+            unsafe { $crate::pg::summary::input::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `output` requires.
+            unsafe { $crate::pg::summary::output::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `receive` requires.
+            unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `send` requires.
+            unsafe { $crate::pg::summary::send::<$ty>(fcinfo) }
+        });
     };
     (@state_io ($ty:ty) ($type_name:expr) $input:ident, $output:ident, $receive:ident, $send:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) { unsafe { $crate::pg::state_type::input::<$ty>(fcinfo, $type_name) } });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) { unsafe { $crate::pg::state_type::output::<$ty>(fcinfo, $type_name) } });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) { unsafe { $crate::pg::state_type::receive::<$ty>(fcinfo) } });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) { unsafe { $crate::pg::state_type::send::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `input` requires.
+            unsafe { $crate::pg::state_type::input::<$ty>(fcinfo, $type_name) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `output` requires.
+            unsafe { $crate::pg::state_type::output::<$ty>(fcinfo, $type_name) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `receive` requires.
+            unsafe { $crate::pg::state_type::receive::<$ty>(fcinfo) }
+        });
+        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `send` requires.
+            unsafe { $crate::pg::state_type::send::<$ty>(fcinfo) }
+        });
     };
     (@combine ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `combine` requires.
+            unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) }
+        });
     };
     (@finalize ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `finalize` requires.
+            unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) }
+        });
     };
     (@rollup ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) } });
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `rollup` requires.
+            unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) }
+        });
     };
     (@final_f64 ($ty:ty) ($f:expr) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) { unsafe { $crate::pg::summary::final_f64::<$ty>(fcinfo, $f) } });
+        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is what `final_f64` requires.
+            unsafe { $crate::pg::summary::final_f64::<$ty>(fcinfo, $f) }
+        });
     };
 }
 pub(crate) use state_type;

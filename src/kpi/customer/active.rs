@@ -6,117 +6,42 @@
 //! deterministic collation does).
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use crate::kpi::error::KpiResult;
+use crate::kpi::keys::{read_sorted, write_sorted};
 use crate::kpi::summary::{Reader, Summary};
 
-/// A fast non-cryptographic hasher (FxHash's multiply-rotate). Keys come from the user's own
-/// table, so hash flooding is not a threat worth SipHash's cost per row.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
+/// The one key hasher, under the name this family's maps used.
+pub use crate::kpi::keys::KeyHasher as FxHasher;
 
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+pub type FxBuild = crate::kpi::keys::KeyBuild;
 
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-    #[inline]
-    fn write_u64(&mut self, v: u64) {
-        self.add(v);
-    }
-    #[inline]
-    fn write_i64(&mut self, v: i64) {
-        self.add(v as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, v: usize) {
-        self.add(v as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits weak; hashbrown uses the top 7 bits and the low ones.
-        self.0 ^ (self.0 >> 29)
-    }
-}
-
-pub type FxBuild = BuildHasherDefault<FxHasher>;
-
-/// A customer key: how it is written in the binary form (canonical: the map is written sorted
-/// by key).
-pub trait Key: Eq + Hash + Ord + Clone + 'static {
+/// A customer key of this family's states: a [`crate::kpi::keys::Key`] that also names the
+/// aggregate state types keyed by it.
+pub trait Key: crate::kpi::keys::Key {
     /// The SQL names of the aggregate state types keyed by this type (`active_ratio`,
     /// `repeat_purchase_rate`, `customer_churn_rate`/`customer_retention_rate`).
     const ACTIVE_STATE: &'static str;
     const REPEAT_STATE: &'static str;
     const CHURN_STATE: &'static str;
-    fn write(&self, out: &mut Vec<u8>);
-    fn read(r: &mut Reader) -> Result<Self, String>;
-    /// Bytes a key takes at least in the binary form (guards corrupt lengths).
-    const MIN_SIZE: usize;
 }
 
 impl Key for i64 {
     const ACTIVE_STATE: &'static str = "active_ratio_state_int8";
     const REPEAT_STATE: &'static str = "repeat_purchase_state_int8";
     const CHURN_STATE: &'static str = "customer_churn_state_int8";
-    const MIN_SIZE: usize = 8;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_be_bytes());
-    }
-    fn read(r: &mut Reader) -> Result<Self, String> {
-        r.i64()
-    }
 }
 
 impl Key for [u8; 16] {
     const ACTIVE_STATE: &'static str = "active_ratio_state_uuid";
     const REPEAT_STATE: &'static str = "repeat_purchase_state_uuid";
     const CHURN_STATE: &'static str = "customer_churn_state_uuid";
-    const MIN_SIZE: usize = 16;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self);
-    }
-    fn read(r: &mut Reader) -> Result<Self, String> {
-        let mut k = [0u8; 16];
-        k.copy_from_slice(r.take(16)?);
-        Ok(k)
-    }
 }
 
 impl Key for Box<[u8]> {
     const ACTIVE_STATE: &'static str = "active_ratio_state_text";
     const REPEAT_STATE: &'static str = "repeat_purchase_state_text";
     const CHURN_STATE: &'static str = "customer_churn_state_text";
-    const MIN_SIZE: usize = 4;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.len() as u32).to_be_bytes());
-        out.extend_from_slice(self);
-    }
-    fn read(r: &mut Reader) -> Result<Self, String> {
-        let n = r.len(1)?;
-        Ok(r.take(n)?.into())
-    }
 }
 
 /// Each customer seen, and whether any of its rows was active.
@@ -188,34 +113,21 @@ impl<K: Key> Summary for ActiveMap<K> {
 
     /// Count, then (key, flag byte) sorted by key.
     fn write_payload(&self, out: &mut Vec<u8>) {
-        let mut entries: Vec<(&K, &bool)> = self.seen.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        out.reserve(entries.len() * (K::MIN_SIZE + 1) + 4);
-        out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
-        for (k, a) in entries {
-            k.write(out);
-            out.push(*a as u8);
-        }
+        write_sorted(&self.seen, 1, out, |a, out| out.push(*a as u8));
     }
 
     fn read_payload(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader::new(bytes);
-        let n = r.len(K::MIN_SIZE + 1)?;
-        let mut seen = HashMap::with_capacity_and_hasher(n, FxBuild::default());
-        let mut last: Option<K> = None;
-        for _ in 0..n {
-            let k = K::read(&mut r)?;
-            let flag = match r.u8()? {
-                0 => false,
-                1 => true,
-                other => return Err(format!("Flag byte {other} is neither 0 nor 1.")),
-            };
-            if last.as_ref().is_some_and(|l| *l >= k) {
-                return Err("The keys are not sorted and distinct.".to_string());
-            }
-            last = Some(k.clone());
-            seen.insert(k, flag);
-        }
+        let seen = read_sorted(
+            &mut r,
+            1,
+            "The keys are not sorted and distinct.",
+            |r| match r.u8()? {
+                0 => Ok(false),
+                1 => Ok(true),
+                other => Err(format!("Flag byte {other} is neither 0 nor 1.")),
+            },
+        )?;
         r.finish()?;
         Ok(ActiveMap { seen })
     }

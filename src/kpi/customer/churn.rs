@@ -193,15 +193,28 @@ pub fn check_customer(
     ended: Option<i64>,
     describe: impl Fn(i64) -> String,
 ) -> KpiResult<()> {
+    check_ends(metric, "customer", "customer", started, ended, describe)
+}
+
+/// A row that ends before it starts, as every churn form refuses it: `who` is how the message
+/// names the customer, `what` the row's noun.
+pub(super) fn check_ends(
+    metric: &str,
+    who: &str,
+    what: &str,
+    started: i64,
+    ended: Option<i64>,
+    describe: impl Fn(i64) -> String,
+) -> KpiResult<()> {
     match ended {
         Some(e) if e < started => Err(KpiError::new(
             ErrorKind::InvalidParameter,
             format!(
-                "{metric}: customer ended at {} before it started at {}",
+                "{metric}: {who} ended at {} before it started at {}",
                 describe(e),
                 describe(started)
             ),
-            "A customer's end cannot come before its start.",
+            format!("A {what}'s end cannot come before its start."),
             "Fix the row, or filter out rows whose end precedes their start.",
         )),
         _ => Ok(()),

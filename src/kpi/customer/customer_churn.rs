@@ -22,7 +22,6 @@
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
-use std::hash::Hash;
 
 use super::active::{FxBuild, Key};
 use super::churn::{classify, Churn, Denominator, Row};
@@ -48,61 +47,9 @@ pub struct Setup {
     pub denominator: Denominator,
 }
 
-/// A customer key that can be looked up without allocating and named in messages.
-pub trait CustomerKey: Key + Borrow<Self::Ref> {
-    type Ref: ?Sized + Hash + Eq;
-    fn owned(r: &Self::Ref) -> Self;
-    /// The key as a message names it: `42`, `"cus_1"` or a hyphenated uuid.
-    fn name(r: &Self::Ref) -> String;
-    /// A text key's UTF-8 bytes (for [`Summary::texts`]).
-    fn text(&self) -> Option<&[u8]> {
-        None
-    }
-}
-
-impl CustomerKey for i64 {
-    type Ref = i64;
-    fn owned(r: &i64) -> Self {
-        *r
-    }
-    fn name(r: &i64) -> String {
-        r.to_string()
-    }
-}
-
-impl CustomerKey for [u8; 16] {
-    type Ref = [u8; 16];
-    fn owned(r: &[u8; 16]) -> Self {
-        *r
-    }
-    fn name(r: &[u8; 16]) -> String {
-        let h: String = r.iter().map(|x| format!("{x:02x}")).collect();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    }
-}
-
-impl CustomerKey for Box<[u8]> {
-    type Ref = [u8];
-    fn owned(r: &[u8]) -> Self {
-        r.into()
-    }
-    fn text(&self) -> Option<&[u8]> {
-        Some(self)
-    }
-    fn name(r: &[u8]) -> String {
-        format!(
-            "\"{}\"",
-            crate::kpi::text::echo(&String::from_utf8_lossy(r))
-        )
-    }
-}
+/// A customer key that can be looked up without allocating and named in messages: every
+/// key of this family's states is one.
+pub use super::active::Key as CustomerKey;
 
 /// The state of `customer_churn_rate(customer, ...)` and `customer_retention_rate(customer,
 /// ...)`: the setup of the group's rows and each customer's spells, sorted, at least a day
@@ -167,16 +114,14 @@ pub fn check_subscription(
     describe: impl Fn(i64) -> String,
 ) -> KpiResult<()> {
     match ended {
-        Some(e) if e < started => Err(KpiError::new(
-            ErrorKind::InvalidParameter,
-            format!(
-                "{metric}: customer {customer} ended at {} before it started at {}",
-                describe(e),
-                describe(started)
-            ),
-            "A subscription's end cannot come before its start.",
-            "Fix the row, or filter out rows whose end precedes their start.",
-        )),
+        Some(e) if e < started => super::churn::check_ends(
+            metric,
+            &format!("customer {customer}"),
+            "subscription",
+            started,
+            ended,
+            describe,
+        ),
         _ => Ok(()),
     }
 }
@@ -349,7 +294,7 @@ impl<K: CustomerKey> Summary for CustomerChurn<K> {
         out.reserve(entries.len() * (K::MIN_SIZE + 20) + 4);
         out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
         for (k, spells) in entries {
-            k.write(out);
+            k.encode(out);
             out.extend_from_slice(&(spells.len() as u32).to_be_bytes());
             for &(a, b) in spells {
                 out.extend_from_slice(&a.to_be_bytes());
@@ -392,7 +337,7 @@ impl<K: CustomerKey> Summary for CustomerChurn<K> {
         let mut customers = HashMap::with_capacity_and_hasher(n, FxBuild::default());
         let mut last: Option<K> = None;
         for _ in 0..n {
-            let k = K::read(&mut r)?;
+            let k = K::decode(&mut r)?;
             if last.as_ref().is_some_and(|l| *l >= k) {
                 return Err("The keys are not sorted and distinct.".to_string());
             }
@@ -430,6 +375,7 @@ impl<K: CustomerKey> Summary for CustomerChurn<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kpi::keys::Key as _;
 
     const D: i64 = 1;
 

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use super::active::{FxBuild, Key};
 use crate::kpi::error::KpiResult;
+use crate::kpi::keys::{read_sorted, write_sorted};
 use crate::kpi::summary::{Reader, Summary};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,39 +96,23 @@ impl<K: Key, O: Key> Summary for RepeatMap<K, O> {
 
     /// Count, then per customer (sorted): key, 0 and the order's key, or 1 (several).
     fn write_payload(&self, out: &mut Vec<u8>) {
-        let mut entries: Vec<_> = self.customers.iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        out.extend_from_slice(&(entries.len() as u32).to_be_bytes());
-        for (k, orders) in entries {
-            k.write(out);
-            match orders {
-                Orders::One(o) => {
-                    out.push(0);
-                    o.write(out);
-                }
-                Orders::Several => out.push(1),
+        write_sorted(&self.customers, 1, out, |orders, out| match orders {
+            Orders::One(o) => {
+                out.push(0);
+                o.encode(out);
             }
-        }
+            Orders::Several => out.push(1),
+        });
     }
 
     fn read_payload(bytes: &[u8]) -> Result<Self, String> {
         let mut r = Reader::new(bytes);
-        let n = r.len(K::MIN_SIZE + 1)?;
-        let mut customers = HashMap::with_capacity_and_hasher(n, FxBuild::default());
-        let mut last: Option<K> = None;
-        for _ in 0..n {
-            let k = K::read(&mut r)?;
-            let orders = match r.u8()? {
-                0 => Orders::One(O::read(&mut r)?),
-                1 => Orders::Several,
-                other => return Err(format!("Tag byte {other} is neither 0 nor 1.")),
-            };
-            if last.as_ref().is_some_and(|l| *l >= k) {
-                return Err("The customers are not sorted and distinct.".to_string());
-            }
-            last = Some(k.clone());
-            customers.insert(k, orders);
-        }
+        let unsorted = "The customers are not sorted and distinct.";
+        let customers = read_sorted(&mut r, 1, unsorted, |r| match r.u8()? {
+            0 => Ok(Orders::One(O::decode(r)?)),
+            1 => Ok(Orders::Several),
+            other => Err(format!("Tag byte {other} is neither 0 nor 1.")),
+        })?;
         r.finish()?;
         Ok(RepeatMap { customers })
     }

@@ -39,7 +39,7 @@ pub mod report;
 pub mod status;
 
 use std::collections::{btree_map, BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use roaring::RoaringBitmap;
 
@@ -100,30 +100,8 @@ pub fn signed(key: u64) -> i64 {
     (key ^ (1 << 63)) as i64
 }
 
-/// A multiply-xorshift hasher for the key index: keys are already spread (hashes) or small
-/// integers, which the multiply spreads.
-#[derive(Default)]
-pub struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    #[inline]
-    fn write_i32(&mut self, x: i32) {
-        self.write_u64(x as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, x: u64) {
-        let h = (x ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
-    }
-}
+/// The one key hasher (the key index's keys are already spread hashes or small integers).
+pub use crate::kpi::keys::KeyHasher;
 
 type KeyIndex = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
 

@@ -131,24 +131,24 @@ mod tests {
     /// allocation past the value's size or a read past its bytes.
     #[test]
     fn fuzzed_bytes_never_panic() {
-        let mut rng = Rng(0xf022_0003);
-        for _ in 0..100_000 {
-            let mut bytes = if rng.below(4) == 0 {
-                rng.bytes(64)
-            } else {
-                let n = rng.below(12) as usize;
-                let nulls = rng.below(2) == 0;
-                let elems = random_elems(&mut rng, n, nulls);
-                encode::float8_array(&[n as i32], &elems)
-            };
-            rng.mutate(&mut bytes);
-            match read_float8_array(&bytes) {
+        let valid = |rng: &mut Rng| {
+            let n = rng.below(12) as usize;
+            let nulls = rng.below(2) == 0;
+            let elems = random_elems(rng, n, nulls);
+            encode::float8_array(&[n as i32], &elems)
+        };
+        super::super::fuzz(
+            0xf022_0003,
+            100_000,
+            (4, 64),
+            valid,
+            |bytes| match read_float8_array(bytes) {
                 Ok((ndim, elems)) => {
                     assert!((0..=6).contains(&ndim));
                     assert!(elems.len() <= 8 * bytes.len());
                 }
                 Err(e) => assert_eq!(e.message, "invalid double precision[] value"),
-            }
-        }
+            },
+        );
     }
 }

@@ -531,18 +531,12 @@ mod tests {
     /// the bytes.
     #[test]
     fn fuzzed_bytes_never_panic() {
-        let mut rng = Rng(0xf022_0002);
-        for _ in 0..30_000 {
-            let mut bytes = if rng.below(4) == 0 {
-                rng.bytes(64)
-            } else {
-                encode::jsonb(&random_json(&mut rng, 1))
-            };
-            rng.mutate(&mut bytes);
-            match root(&bytes) {
+        let valid = |rng: &mut Rng| encode::jsonb(&random_json(rng, 1));
+        super::super::fuzz(0xf022_0002, 30_000, (4, 64), valid, |bytes| {
+            match root(bytes) {
                 Ok(v) => walk(v, 0),
                 Err(e) => assert_eq!(e.message, "invalid jsonb value"),
             }
-        }
+        });
     }
 }

@@ -30,3 +30,26 @@ fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
 
 #[cfg(test)]
 pub mod encode;
+
+/// Fuzzes a byte reader: `rounds` inputs from the seed, one in `raw.0` random bytes (up to
+/// `raw.1`), the others a valid value from `valid`, each then truncated, extended, bit-flipped
+/// or given huge lengths (`Rng::mutate`) and passed to `check`.
+#[cfg(test)]
+pub(crate) fn fuzz(
+    seed: u64,
+    rounds: usize,
+    raw: (u64, usize),
+    mut valid: impl FnMut(&mut crate::kpi::testing::Rng) -> Vec<u8>,
+    mut check: impl FnMut(&[u8]),
+) {
+    let mut rng = crate::kpi::testing::Rng(seed);
+    for _ in 0..rounds {
+        let mut bytes = if rng.below(raw.0) == 0 {
+            rng.bytes(raw.1)
+        } else {
+            valid(&mut rng)
+        };
+        rng.mutate(&mut bytes);
+        check(&bytes);
+    }
+}

@@ -1,56 +1,19 @@
 //! Customer keys of an `mrr_history`: bigint, text or uuid, each in its own hash map while a
 //! history is built, written in key order in the stored form.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-
 use serde_json::Value;
 
 use super::months::Months;
 use super::wire::{self, Cursor};
 
-/// A fast hasher for keys chosen by the user's data (not by an attacker: a skewed key set
-/// slows one query, as it would PostgreSQL's own hash aggregation).
-#[derive(Default)]
-pub struct KeyHasher(u64);
+/// The one key hasher, under the name this family's maps used.
+pub use crate::kpi::keys::KeyHasher;
 
-const K: u64 = 0xf135_7aea_2e62_a9c5;
+pub type Map<K> = crate::kpi::keys::Map<K, Months>;
 
-impl Hasher for KeyHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.write_u64(u64::from_le_bytes(tail) ^ bytes.len() as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0 ^ v).wrapping_mul(K).rotate_left(26);
-    }
-    #[inline]
-    fn write_i64(&mut self, v: i64) {
-        self.write_u64(v as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, v: usize) {
-        self.write_u64(v as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0.wrapping_mul(K)
-    }
-}
-
-pub type Map<K> = HashMap<K, Months, BuildHasherDefault<KeyHasher>>;
-
-/// What identifies a customer: bigint, text (its bytes in the server encoding) or uuid.
-pub trait CustomerKey: Eq + Hash + Ord + Clone + std::fmt::Debug {
-    const NAME: &'static str;
+/// What identifies a customer: bigint, text (its bytes in the server encoding) or uuid, as
+/// an `mrr_history` stores it (text with a varint length) and prints it (JSON).
+pub trait CustomerKey: crate::kpi::keys::Key {
     fn write(&self, out: &mut Vec<u8>);
     fn read(c: &mut Cursor) -> Result<Self, String>;
     fn to_json(&self) -> String;
@@ -58,7 +21,6 @@ pub trait CustomerKey: Eq + Hash + Ord + Clone + std::fmt::Debug {
 }
 
 impl CustomerKey for i64 {
-    const NAME: &'static str = "bigint";
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_be_bytes());
     }
@@ -76,7 +38,6 @@ impl CustomerKey for i64 {
 }
 
 impl CustomerKey for Vec<u8> {
-    const NAME: &'static str = "text";
     fn write(&self, out: &mut Vec<u8>) {
         wire::put_varint(out, self.len() as u128);
         out.extend_from_slice(self);
@@ -100,7 +61,6 @@ impl CustomerKey for Vec<u8> {
 }
 
 impl CustomerKey for [u8; 16] {
-    const NAME: &'static str = "uuid";
     fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self);
     }
@@ -110,15 +70,7 @@ impl CustomerKey for [u8; 16] {
         Ok(b)
     }
     fn to_json(&self) -> String {
-        let h: String = self.iter().map(|b| format!("{b:02x}")).collect();
-        format!(
-            "\"{}-{}-{}-{}-{}\"",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        format!("\"{}\"", crate::kpi::keys::uuid_text(self))
     }
     fn from_json(v: &Value) -> Result<Self, String> {
         let bad = || {
@@ -181,38 +133,21 @@ pub trait KeyMap: CustomerKey {
     fn wrap(m: Map<Self>) -> Customers;
 }
 
-impl KeyMap for i64 {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Int(m) => Some(m),
-            _ => None,
+/// Each key type's variant of [`Customers`].
+macro_rules! key_map {
+    ($($key:ty => $variant:ident),+) => {$(
+        impl KeyMap for $key {
+            fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
+                match c {
+                    Customers::$variant(m) => Some(m),
+                    _ => None,
+                }
+            }
+            fn wrap(m: Map<Self>) -> Customers {
+                Customers::$variant(m)
+            }
         }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Int(m)
-    }
+    )+};
 }
 
-impl KeyMap for Vec<u8> {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Text(m) => Some(m),
-            _ => None,
-        }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Text(m)
-    }
-}
-
-impl KeyMap for [u8; 16] {
-    fn map(c: &mut Customers) -> Option<&mut Map<Self>> {
-        match c {
-            Customers::Uuid(m) => Some(m),
-            _ => None,
-        }
-    }
-    fn wrap(m: Map<Self>) -> Customers {
-        Customers::Uuid(m)
-    }
-}
+key_map!(i64 => Int, Vec<u8> => Text, [u8; 16] => Uuid);

@@ -38,18 +38,7 @@ impl Key<'_> {
         match self {
             Key::Bigint(v) => v.to_string().into_bytes(),
             Key::Text(b) => b.to_vec(),
-            Key::Uuid(b) => {
-                let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-                format!(
-                    "{}-{}-{}-{}-{}",
-                    &h[0..8],
-                    &h[8..12],
-                    &h[12..16],
-                    &h[16..20],
-                    &h[20..32]
-                )
-                .into_bytes()
-            }
+            Key::Uuid(b) => crate::kpi::keys::uuid_text(b).into_bytes(),
         }
     }
 }

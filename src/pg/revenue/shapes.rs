@@ -15,39 +15,15 @@ use crate::kpi::revenue::money::Money;
 use crate::kpi::revenue::periods::{billing_interval, month_ends_covered, months_touched};
 use crate::kpi::revenue::scalar::monthly_amount;
 use crate::pg::args::Args;
-use crate::pg::datum;
 use crate::pg::fmgr::{pg_function, raise, OrRaise};
 
 const USECS_PER_DAY: i64 = 86_400_000_000;
 
-/// A customer key as `mrr_agg` keeps it.
-enum Key<'a> {
-    Int(i64),
-    Text(std::borrow::Cow<'a, [u8]>),
-    Uuid([u8; 16]),
-}
-
-#[derive(Clone, Copy)]
-enum KeyType {
-    Int,
-    Text,
-    Uuid,
-}
+// A customer key as `mrr_agg` keeps it (text in UTF-8, as the date form keeps it).
+use crate::pg::datum::{KeyArg as Key, KeyType};
 
 fn read_key<'a>(args: &'a Args, ty: KeyType) -> Key<'a> {
-    match ty {
-        KeyType::Int => Key::Int(args.i64(1)),
-        KeyType::Uuid => Key::Uuid(args.uuid(1)),
-        KeyType::Text => {
-            let key = args.text(1);
-            // Keys are kept in UTF-8, as the date form keeps them.
-            if key.is_ascii() || !datum::server_is_not_utf8() {
-                Key::Text(std::borrow::Cow::Borrowed(key))
-            } else {
-                Key::Text(std::borrow::Cow::Owned(datum::server_bytes_to_utf8(key)))
-            }
-        }
-    }
+    args.key_utf8(1, ty)
 }
 
 fn add_span(
