@@ -426,7 +426,10 @@ mod tests {
         // Cut inside the first day's header.
         let e = DaysView::stored(&bytes[..8]).unwrap_err();
         assert_eq!(e.message, "invalid binary activity_summary value");
-        assert_eq!(e.detail, "The value claims 2 elements but has only 2 bytes left.");
+        assert_eq!(
+            e.detail,
+            "The value claims 2 elements but has only 2 bytes left."
+        );
     }
 
     #[test]
