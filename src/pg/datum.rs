@@ -9,6 +9,7 @@ use pgrx::varlena::{set_varsize_4b, vardata_any, varsize_any_exhdr};
 
 use super::args::Args;
 use super::fmgr::{arg, pg_function};
+use crate::kpi::keys::Key;
 
 /// Argument 0 of a type input function (a C string in the server encoding) as UTF-8, so that
 /// parsers see the characters the user typed and errors can quote them back.
@@ -281,6 +282,36 @@ pub enum KeyArg<'a> {
     Int(i64),
     Text(std::borrow::Cow<'a, [u8]>),
     Uuid([u8; 16]),
+}
+
+/// A key type read straight from a call's argument: the statically typed form of
+/// [`Args::key`], for states keyed by one Rust type. Text is its bytes in the server encoding.
+pub trait ArgKey: Key {
+    /// `f` of the key in argument `n` (not NULL), borrowed from the call where it can be.
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&Self::Ref) -> R) -> R;
+
+    /// The key in argument `n` (not NULL), owned.
+    fn from_arg(args: &Args, n: usize) -> Self {
+        Self::with_arg(args, n, Self::owned)
+    }
+}
+
+impl ArgKey for i64 {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&i64) -> R) -> R {
+        f(&args.i64(n))
+    }
+}
+
+impl ArgKey for [u8; 16] {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8; 16]) -> R) -> R {
+        f(&args.uuid(n))
+    }
+}
+
+impl ArgKey for Box<[u8]> {
+    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+        f(args.text(n))
+    }
 }
 
 impl Args<'_> {

@@ -13,6 +13,7 @@ use crate::kpi::customer::customer_churn::{
     check_subscription, CustomerChurn, CustomerKey, Setup, DAY_USEC,
 };
 use crate::pg::args::Args;
+use crate::pg::datum::ArgKey;
 use crate::pg::fmgr::{pg_function, OrRaise};
 use crate::pg::naive::timestamp_text;
 use crate::pg::summary::state_type;
@@ -90,33 +91,9 @@ fn read_row(args: &Args, time: Time, metric: &str) -> Option<Subscription> {
     })
 }
 
-/// A customer key type and how its argument is read.
-trait ArgKey: CustomerKey {
-    /// `f` of the customer in argument `n`.
-    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&Self::Ref) -> R) -> R;
-}
-
-impl ArgKey for i64 {
-    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&i64) -> R) -> R {
-        f(&args.i64(n))
-    }
-}
-
-impl ArgKey for [u8; 16] {
-    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8; 16]) -> R) -> R {
-        f(&args.uuid(n))
-    }
-}
-
-impl ArgKey for Box<[u8]> {
-    fn with_arg<R>(args: &Args, n: usize, f: impl FnOnce(&[u8]) -> R) -> R {
-        f(args.text(n))
-    }
-}
-
 /// The transition: adds the row's customer (argument 1) to the group's state.
 #[inline(always)]
-fn accum<K: ArgKey>(args: &Args, time: Time, metric: &str) -> Datum {
+fn accum<K: ArgKey + CustomerKey>(args: &Args, time: Time, metric: &str) -> Datum {
     let Some(row) = read_row(args, time, metric) else {
         return args.unchanged();
     };

@@ -9,58 +9,52 @@ use crate::kpi::customer::repeat::RepeatMap;
 use crate::kpi::error::KpiResult;
 use crate::kpi::summary::Summary;
 use crate::pg::args::Args;
+use crate::pg::datum::ArgKey;
 use crate::pg::fmgr::{pg_function, OrRaise};
 use crate::pg::summary::state_type;
 
 type Order = Box<[u8]>;
 
-fn int8_key(args: &Args, n: usize) -> i64 {
-    args.i64(n)
-}
-fn uuid_key(args: &Args, n: usize) -> [u8; 16] {
-    args.uuid(n)
-}
-fn text_key(args: &Args, n: usize) -> Box<[u8]> {
-    args.text(n).into()
-}
 fn int8_order(args: &Args, n: usize) -> Order {
     args.i64(n).to_be_bytes().into()
 }
 fn uuid_order(args: &Args, n: usize) -> Order {
     args.uuid(n).into()
 }
+fn text_order(args: &Args, n: usize) -> Order {
+    args.text(n).into()
+}
 
 /// A row (state, customer, order): a NULL customer or order skips it; `add` adds the others.
 #[inline(always)]
-fn repeat_row<S: Summary, K>(
+fn repeat_row<S: Summary, K: ArgKey>(
     args: &Args,
-    key: fn(&Args, usize) -> K,
     order: fn(&Args, usize) -> Order,
     add: impl FnOnce(&mut S, K, Order) -> KpiResult<()>,
 ) -> Datum {
     if args.is_null(1) || args.is_null(2) {
         return args.unchanged();
     }
-    let (key, order) = (key(args, 1), order(args, 2));
+    let (key, order) = (K::from_arg(args, 1), order(args, 2));
     args.update_summary(0, |state: &mut S| add(state, key, order).or_raise())
 }
 
 /// Declares the transition for one (customer type, order type) pair.
 macro_rules! repeat_accum {
-    ($name:ident = $read_key:ident, $read_order:ident) => {
-        pg_function!(fn $name(args) safe { repeat_row(args, $read_key, $read_order, RepeatMap::add) });
+    ($name:ident = $key:ty, $read_order:ident) => {
+        pg_function!(fn $name(args) safe { repeat_row::<_, $key>(args, $read_order, RepeatMap::add) });
     };
 }
 
-repeat_accum!(csm_repeat_accum_int8_int8 = int8_key, int8_order);
-repeat_accum!(csm_repeat_accum_int8_uuid = int8_key, uuid_order);
-repeat_accum!(csm_repeat_accum_int8_text = int8_key, text_key);
-repeat_accum!(csm_repeat_accum_uuid_int8 = uuid_key, int8_order);
-repeat_accum!(csm_repeat_accum_uuid_uuid = uuid_key, uuid_order);
-repeat_accum!(csm_repeat_accum_uuid_text = uuid_key, text_key);
-repeat_accum!(csm_repeat_accum_text_int8 = text_key, int8_order);
-repeat_accum!(csm_repeat_accum_text_uuid = text_key, uuid_order);
-repeat_accum!(csm_repeat_accum_text_text = text_key, text_key);
+repeat_accum!(csm_repeat_accum_int8_int8 = i64, int8_order);
+repeat_accum!(csm_repeat_accum_int8_uuid = i64, uuid_order);
+repeat_accum!(csm_repeat_accum_int8_text = i64, text_order);
+repeat_accum!(csm_repeat_accum_uuid_int8 = [u8; 16], int8_order);
+repeat_accum!(csm_repeat_accum_uuid_uuid = [u8; 16], uuid_order);
+repeat_accum!(csm_repeat_accum_uuid_text = [u8; 16], text_order);
+repeat_accum!(csm_repeat_accum_text_int8 = Box<[u8]>, int8_order);
+repeat_accum!(csm_repeat_accum_text_uuid = Box<[u8]>, uuid_order);
+repeat_accum!(csm_repeat_accum_text_text = Box<[u8]>, text_order);
 
 state_type!(RepeatMap<i64, Order> {
     state_io("repeat_purchase_state_int8"): csm_repeat_purchase_state_int8_in, csm_repeat_purchase_state_int8_out,
