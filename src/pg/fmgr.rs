@@ -58,6 +58,16 @@ macro_rules! pg_function {
         }
         $crate::pg::fmgr::pg_function!(@finfo $name);
     };
+    // A support function that is one call of an `unsafe fn(FunctionCallInfo, ..)` of the shared
+    // plumbing (type I/O, combine, final), whose one requirement is a live fmgr call with the
+    // arguments of its SQL declaration: stated here once instead of at every declaration.
+    ($(#[$attr:meta])* fn $name:ident = $target:path $(, $extra:expr)* $(,)?) => {
+        $crate::pg::fmgr::pg_function!($(#[$attr])* fn $name(fcinfo) {
+            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
+            // declaration, which is all `$target` requires.
+            unsafe { $target(fcinfo $(, $extra)*) }
+        });
+    };
     ($(#[$attr:meta])* fn $name:ident($fcinfo:ident) $body:block) => {
         $(#[$attr])*
         ///

@@ -250,31 +250,11 @@ macro_rules! counter_type_functions {
         send: $send:ident,
         combine: $combine:ident $(,)?
     }) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `input` requires.
-            unsafe { $crate::pg::state::input::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `output` requires.
-            unsafe { $crate::pg::state::output::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `receive` requires.
-            unsafe { $crate::pg::state::receive::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `send` requires.
-            unsafe { $crate::pg::state::send::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $combine(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `combine` requires.
-            unsafe { $crate::pg::state::combine::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $input = $crate::pg::state::input::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $output = $crate::pg::state::output::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $receive = $crate::pg::state::receive::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $send = $crate::pg::state::send::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $combine = $crate::pg::state::combine::<$ty>);
     };
 }
 pub(crate) use counter_type_functions;

@@ -273,76 +273,28 @@ macro_rules! state_type {
         $($crate::pg::summary::state_type!(@$kind ($ty) $(($arg))? $($name),+);)+
     };
     (@summary_io ($ty:ty) $input:ident, $output:ident, $receive:ident, $send:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `input` requires.
-            unsafe { $crate::pg::summary::input::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `output` requires.
-            unsafe { $crate::pg::summary::output::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `receive` requires.
-            unsafe { $crate::pg::summary::receive::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `send` requires.
-            unsafe { $crate::pg::summary::send::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $input = $crate::pg::summary::input::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $output = $crate::pg::summary::output::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $receive = $crate::pg::summary::receive::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $send = $crate::pg::summary::send::<$ty>);
     };
     (@state_io ($ty:ty) ($type_name:expr) $input:ident, $output:ident, $receive:ident, $send:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $input(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `input` requires.
-            unsafe { $crate::pg::state_type::input::<$ty>(fcinfo, $type_name) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $output(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `output` requires.
-            unsafe { $crate::pg::state_type::output::<$ty>(fcinfo, $type_name) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $receive(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `receive` requires.
-            unsafe { $crate::pg::state_type::receive::<$ty>(fcinfo) }
-        });
-        $crate::pg::fmgr::pg_function!(fn $send(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `send` requires.
-            unsafe { $crate::pg::state_type::send::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $input = $crate::pg::state_type::input::<$ty>, $type_name);
+        $crate::pg::fmgr::pg_function!(fn $output = $crate::pg::state_type::output::<$ty>, $type_name);
+        $crate::pg::fmgr::pg_function!(fn $receive = $crate::pg::state_type::receive::<$ty>);
+        $crate::pg::fmgr::pg_function!(fn $send = $crate::pg::state_type::send::<$ty>);
     };
     (@combine ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `combine` requires.
-            unsafe { $crate::pg::summary::combine::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::combine::<$ty>);
     };
     (@finalize ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `finalize` requires.
-            unsafe { $crate::pg::summary::finalize::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::finalize::<$ty>);
     };
     (@rollup ($ty:ty) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `rollup` requires.
-            unsafe { $crate::pg::summary::rollup::<$ty>(fcinfo) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::rollup::<$ty>);
     };
     (@final_f64 ($ty:ty) ($f:expr) $name:ident) => {
-        $crate::pg::fmgr::pg_function!(fn $name(fcinfo) {
-            // SAFETY: fmgr calls this with a live call whose arguments are those of the SQL
-            // declaration, which is what `final_f64` requires.
-            unsafe { $crate::pg::summary::final_f64::<$ty>(fcinfo, $f) }
-        });
+        $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::final_f64::<$ty>, $f);
     };
 }
 pub(crate) use state_type;
