@@ -105,6 +105,26 @@ pub trait Summary: Sized + Default + 'static {
         out
     }
 
+    /// The length of [`Summary::to_binary`]'s output, for a summary that can tell it cheaply
+    /// and write itself into a buffer of that size ([`Summary::write_binary`]). A datum of
+    /// such a summary is written once, in place, instead of into a vector that is then
+    /// copied: for a month of daily activity (half a megabyte) that halves the memory the
+    /// final function touches. `None` (the default): only the vector form.
+    fn binary_len(&self) -> Option<usize> {
+        None
+    }
+
+    /// Writes [`Summary::to_binary`]'s output into `out`, which is [`Summary::binary_len`]
+    /// bytes long; false, with `out` partly written, if it is not exactly that long.
+    fn write_binary(&self, out: &mut [u8]) -> bool {
+        let bytes = self.to_binary();
+        if bytes.len() != out.len() {
+            return false;
+        }
+        out.copy_from_slice(&bytes);
+        true
+    }
+
     /// Reads [`Summary::to_binary`]'s output, checking the version and the invariants.
     fn from_binary(bytes: &[u8]) -> KpiResult<Self> {
         let bad = |why: String| {

@@ -186,6 +186,30 @@ pub unsafe fn new_varlena(bytes: &[u8]) -> Datum {
     }
 }
 
+/// A new varlena of `len` bytes after its header, in the current memory context, written by
+/// `write` (which gets them zeroed); `None`, the block freed, when `write` says it failed.
+///
+/// # Safety
+/// Called in a backend (palloc in the current memory context).
+pub unsafe fn new_varlena_with(len: usize, write: impl FnOnce(&mut [u8]) -> bool) -> Option<Datum> {
+    // SAFETY: the block is `VARHDRSZ + len` bytes, zeroed (so the slice over its last `len`
+    // bytes is initialized) and ours alone until returned; palloc0 raises ERROR rather than
+    // return a block above MaxAllocSize.
+    unsafe {
+        let size = pg_sys::VARHDRSZ + len;
+        let ptr = pg_sys::palloc0(size).cast::<u8>();
+        set_varsize_4b(ptr.cast(), size as i32);
+        if !write(std::slice::from_raw_parts_mut(
+            ptr.add(pg_sys::VARHDRSZ),
+            len,
+        )) {
+            pg_sys::pfree(ptr.cast());
+            return None;
+        }
+        Some(Datum::from(ptr))
+    }
+}
+
 /// The bytes of a varlena datum after its header, detoasted (any header size).
 ///
 /// Prefer [`Args::bytes`](super::args::Args::bytes), whose slice cannot outlive the call.

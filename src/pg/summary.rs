@@ -139,7 +139,15 @@ pub unsafe fn read<T: Summary>(value: Datum) -> T {
 /// # Safety
 /// Called inside a PostgreSQL function call (the datum is palloc'd in its memory context).
 pub unsafe fn new_datum<T: Summary>(value: &T) -> Datum {
-    unsafe { datum::new_varlena(&value.to_binary()) }
+    unsafe {
+        let Some(len) = value.binary_len() else {
+            return datum::new_varlena(&value.to_binary());
+        };
+        // A length that disagrees with the writer would be a bug, pinned by the summary's
+        // unit tests; were it ever to happen, the vector form is still the right value.
+        datum::new_varlena_with(len, |out| value.write_binary(out))
+            .unwrap_or_else(|| datum::new_varlena(&value.to_binary()))
+    }
 }
 
 /// Text input.

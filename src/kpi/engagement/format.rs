@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
 use roaring::RoaringBitmap;
 use serde_json::{Map, Value};
@@ -23,27 +24,19 @@ use crate::kpi::text::{bad_text, whole_number, Object};
 /// The kind byte of a dense bigint summary (see [`Activity::dense`]).
 pub const DENSE_KIND: u8 = 4;
 
-pub fn write(a: &Activity, out: &mut Vec<u8>) {
+/// Writes the payload into `out`: a vector (cannot fail) or a buffer of [`binary_len`]'s
+/// size (fails, without panicking, if it is too short).
+pub fn write(a: &Activity, out: &mut impl Write) -> io::Result<()> {
     let (keys, days) = a.canonical();
-    out.push(if a.dense { DENSE_KIND } else { a.kind as u8 });
-    out.extend_from_slice(&(days.len() as u32).to_be_bytes());
+    out.write_all(&[if a.dense { DENSE_KIND } else { a.kind as u8 }])?;
+    out.write_all(&(days.len() as u32).to_be_bytes())?;
     for (day, ids) in days.iter() {
-        out.extend_from_slice(&day.to_be_bytes());
-        out.extend_from_slice(&ids.len().to_be_bytes());
-        out.extend_from_slice(&(ids.serialized_size() as u32).to_be_bytes());
-        // Writing into a Vec cannot fail.
-        let _ = ids.serialize_into(&mut *out);
+        out.write_all(&day.to_be_bytes())?;
+        out.write_all(&ids.len().to_be_bytes())?;
+        out.write_all(&(ids.serialized_size() as u32).to_be_bytes())?;
+        ids.serialize_into(&mut *out)?;
     }
-    // Dense: the ids' bound (largest key + 1) and no dictionary.
-    let nkeys = match a.dense {
-        true => days
-            .values()
-            .filter_map(|ids| ids.max())
-            .max()
-            .map_or(0, |m| u64::from(m) + 1),
-        false => keys.len() as u64,
-    };
-    out.extend_from_slice(&nkeys.to_be_bytes());
+    out.write_all(&key_bound(a, &days).to_be_bytes())?;
     let mut prev = None;
     for key in keys.iter() {
         let delta = match prev {
@@ -56,12 +49,44 @@ pub fn write(a: &Activity, out: &mut Vec<u8>) {
             let byte = (v & 0x7f) as u8;
             v >>= 7;
             if v == 0 {
-                out.push(byte);
+                out.write_all(&[byte])?;
                 break;
             }
-            out.push(byte | 0x80);
+            out.write_all(&[byte | 0x80])?;
         }
     }
+    Ok(())
+}
+
+/// The key count field: a dense summary's ids' bound (largest key + 1; it has no
+/// dictionary), else the dictionary's length.
+fn key_bound(a: &Activity, days: &BTreeMap<i32, RoaringBitmap>) -> u64 {
+    match a.dense {
+        true => days
+            .values()
+            .filter_map(|ids| ids.max())
+            .max()
+            .map_or(0, |m| u64::from(m) + 1),
+        false => a.keys.len() as u64,
+    }
+}
+
+/// The length of the binary form (version byte included) of a summary whose days and keys
+/// are already in their stored order (a dense summary, or a settled and sorted one, as a
+/// rollup of stored summaries is); `None` for one that would have to be reordered first.
+pub fn binary_len(a: &Activity) -> Option<usize> {
+    if !a.pending.is_empty() || !a.sorted {
+        return None;
+    }
+    let bitmaps: usize = a.days.values().map(|ids| 16 + ids.serialized_size()).sum();
+    let mut prev = None;
+    let mut varints = 0;
+    for key in &a.keys {
+        let delta = prev.map_or(*key, |p| key - p);
+        prev = Some(*key);
+        varints += (64 - (delta | 1).leading_zeros() as usize).div_ceil(7);
+    }
+    Some(1 + 1 + 4 + bitmaps + 8 + varints)
 }
 
 /// One day's header and its still-encoded bitmap.
@@ -155,7 +180,6 @@ impl<'a> DaysView<'a> {
     }
 
     /// The ids active on `entry`'s day, checked against its header and the dictionary.
-    /// The ids active on `entry`'s day, checked against its header and the dictionary.
     pub fn bitmap(&self, entry: &DayEntry) -> Result<RoaringBitmap, String> {
         let bytes = self.checked(entry)?;
         RoaringBitmap::deserialize_unchecked_from(bytes).map_err(|e| {
@@ -178,18 +202,26 @@ impl<'a> DaysView<'a> {
     /// The encoded bitmap of `entry`, checked to be canonical ([`portable::check`]) and to
     /// agree with the day's header and the dictionary.
     fn checked<'b>(&self, entry: &DayEntry<'b>) -> Result<&'b [u8], String> {
-        let what = calendar::format(entry.day);
-        let shape = portable::check(entry.bytes)
-            .map_err(|why| format!("The bitmap of day {what} is not in canonical form: {why}."))?;
+        // The day's date is written out only for an error: this runs for every day read.
+        let what = || calendar::format(entry.day);
+        let shape = portable::check(entry.bytes).map_err(|why| {
+            format!(
+                "The bitmap of day {} is not in canonical form: {why}.",
+                what()
+            )
+        })?;
         if shape.len != entry.users {
             return Err(format!(
-                "Day {what} claims {} keys but its bitmap holds {}.",
-                entry.users, shape.len
+                "Day {} claims {} keys but its bitmap holds {}.",
+                what(),
+                entry.users,
+                shape.len
             ));
         }
         if shape.max.is_some_and(|m| u64::from(m) >= self.nkeys) {
             return Err(format!(
-                "Day {what} refers to a key beyond the dictionary of {}.",
+                "Day {} refers to a key beyond the dictionary of {}.",
+                what(),
                 self.nkeys
             ));
         }
@@ -430,6 +462,53 @@ mod tests {
             e.detail,
             "The value claims 2 elements but has only 2 bytes left."
         );
+    }
+
+    /// The in-place write (final functions, `send`) gives exactly the vector form's bytes,
+    /// for every key kind and size of key delta, and refuses a buffer of the wrong length.
+    #[test]
+    fn sized_write_is_the_vector_form() {
+        let mut rng = crate::kpi::testing::Rng(41);
+        let mut checked = 0;
+        for round in 0..200 {
+            let kind = [KeyKind::Bigint, KeyKind::Text, KeyKind::Uuid][round % 3];
+            // Dense keys, then spread ones (long varint deltas), then the extremes.
+            let spread = [1_000, 1 << 40, u64::MAX][round / 3 % 3];
+            let rows: Vec<(i32, i64)> = (0..rng.below(3000))
+                .map(|_| {
+                    let day = 9000 + rng.below(40) as i32;
+                    let key = (rng.next() % spread) as i64;
+                    (
+                        day,
+                        if round % 7 == 0 {
+                            i64::MIN + key.abs() % 3
+                        } else {
+                            key
+                        },
+                    )
+                })
+                .collect();
+            let mut a = build(kind, &rows);
+            let vector = a.to_binary();
+            // A summary fresh from rows may still be unsettled or unsorted: no length then.
+            if a.binary_len().is_none() {
+                a = Activity::from_binary(&vector).unwrap();
+            }
+            // Read back from storage (as a rollup's state is), it always has one.
+            let len = a.binary_len().unwrap();
+            assert_eq!(len, vector.len(), "round {round}");
+            let mut out = vec![0xa5; len];
+            assert!(a.write_binary(&mut out), "round {round}");
+            assert_eq!(out, vector, "round {round}");
+            for wrong in [len - 1, len + 1] {
+                assert!(
+                    !a.write_binary(&mut vec![0; wrong]),
+                    "round {round}, {wrong}"
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 200);
     }
 
     #[test]

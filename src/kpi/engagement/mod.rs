@@ -619,7 +619,20 @@ impl Summary for Activity {
     }
 
     fn write_payload(&self, out: &mut Vec<u8>) {
-        format::write(self, out)
+        // Writing into a vector cannot fail.
+        let _ = format::write(self, out);
+    }
+
+    fn binary_len(&self) -> Option<usize> {
+        format::binary_len(self)
+    }
+
+    fn write_binary(&self, out: &mut [u8]) -> bool {
+        let Some((version, mut payload)) = out.split_first_mut() else {
+            return false;
+        };
+        *version = Self::VERSION;
+        format::write(self, &mut payload).is_ok() && payload.is_empty()
     }
 
     fn read_payload(bytes: &[u8]) -> Result<Self, String> {
