@@ -79,8 +79,8 @@ const PENDING_MAX: usize = 1 << 20;
 /// (`columns[month - first][key]`). A month's customers in ascending order (a billing run,
 /// the usual order of a table) walk a column in order; a customer's months in turn (a table
 /// ordered by customer) touch one cache line per month, shared with the next 7 customers. A
-/// new month is one more column and more customers lengthen each column in place, so the
-/// grid never copies itself. It doubles in customers, and holds at most
+/// new month is one more column and more customers lengthen each column, so the grid is
+/// never rebuilt. It doubles in customers, and holds at most
 /// [`GRID_CELLS_PER_ROW`] cells per row offered (plus [`GRID_SLACK`]), so sparse keys or
 /// months go to `pending` instead.
 #[derive(Debug, Clone, Default)]
