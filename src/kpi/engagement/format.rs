@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use super::calendar::{self, DATE_MAX, DATE_MIN};
 use super::portable;
 use super::{signed, sortable, Activity, KeyKind, DENSE_LIMIT, MAX_KEYS};
+use crate::kpi::bytes::{varint_bytes, varint_len};
 use crate::kpi::error::KpiResult;
 use crate::kpi::summary::{Reader, Summary};
 use crate::kpi::text::{bad_text, whole_number, Object};
@@ -44,16 +45,8 @@ pub fn write(a: &Activity, out: &mut impl Write) -> io::Result<()> {
             Some(p) => key - p,
         };
         prev = Some(*key);
-        let mut v = delta;
-        loop {
-            let byte = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.write_all(&[byte])?;
-                break;
-            }
-            out.write_all(&[byte | 0x80])?;
-        }
+        let (bytes, n) = varint_bytes(delta);
+        out.write_all(&bytes[..n])?;
     }
     Ok(())
 }
@@ -75,7 +68,7 @@ fn key_bound(a: &Activity, days: &BTreeMap<i32, RoaringBitmap>) -> u64 {
 /// are already in their stored order (a dense summary, or a settled and sorted one, as a
 /// rollup of stored summaries is); `None` for one that would have to be reordered first.
 pub fn binary_len(a: &Activity) -> Option<usize> {
-    if !a.pending.is_empty() || !a.sorted {
+    if !a.in_stored_order() {
         return None;
     }
     let bitmaps: usize = a.days.values().map(|ids| 16 + ids.serialized_size()).sum();
@@ -84,7 +77,7 @@ pub fn binary_len(a: &Activity) -> Option<usize> {
     for key in &a.keys {
         let delta = prev.map_or(*key, |p| key - p);
         prev = Some(*key);
-        varints += (64 - (delta | 1).leading_zeros() as usize).div_ceil(7);
+        varints += varint_len(delta);
     }
     Some(1 + 1 + 4 + bitmaps + 8 + varints)
 }

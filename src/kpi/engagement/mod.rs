@@ -438,6 +438,12 @@ impl Activity {
         self.indexed = true;
     }
 
+    /// Whether the keys and days are already the canonical form's (settled, ids are ranks):
+    /// [`Activity::canonical`] then borrows them, and the stored form can be sized first.
+    pub(crate) fn in_stored_order(&self) -> bool {
+        self.pending.is_empty() && self.sorted
+    }
+
     /// The kind, ranks and bitmaps of the canonical form: `(keys ascending, days)`, borrowing
     /// when ids already are ranks.
     pub(crate) fn canonical(
@@ -447,14 +453,14 @@ impl Activity {
         std::borrow::Cow<'_, BTreeMap<i32, RoaringBitmap>>,
     ) {
         use std::borrow::Cow;
+        if self.in_stored_order() {
+            return (Cow::Borrowed(&self.keys), Cow::Borrowed(&self.days));
+        }
         if !self.pending.is_empty() {
             let mut settled = self.clone();
             settled.settle();
             let (keys, days) = settled.canonical();
             return (Cow::Owned(keys.into_owned()), Cow::Owned(days.into_owned()));
-        }
-        if self.sorted {
-            return (Cow::Borrowed(&self.keys), Cow::Borrowed(&self.days));
         }
         let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
         order.sort_unstable_by_key(|id| self.keys[*id as usize]);

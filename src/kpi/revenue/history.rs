@@ -32,6 +32,7 @@ pub use super::keys::{CustomerKey, Customers, KeyMap, Map};
 use super::money::{pow10, too_large, Money, MAX_SCALE};
 pub use super::months::Months;
 use super::wire::{self, Cursor};
+use crate::kpi::bytes::{put_varint_u64, varint_bytes, varint_len};
 use crate::kpi::error::{ErrorKind, KpiError, KpiResult};
 use crate::kpi::summary::Summary;
 use crate::kpi::text::bad_text;
@@ -229,7 +230,7 @@ impl Grid {
         // The count leads the customers but is known after them: room for the largest it can
         // be, given back below when it is shorter.
         let count_at = out.len();
-        let room = varint_u64(self.rows as u64).1;
+        let room = varint_len(self.rows as u64);
         out.resize(count_at + room, 0);
         let mut customers = 0u64;
         for key in 0..self.rows {
@@ -251,46 +252,12 @@ impl Grid {
                 }
             }
         }
-        let (count, n) = varint_u64(customers);
+        let (count, n) = varint_bytes(customers);
         out[count_at..count_at + n].copy_from_slice(&count[..n]);
         if n < room {
             out.drain(count_at + n..count_at + room);
         }
     }
-}
-
-/// `v` as an LEB128 varint, the bytes of [`wire::put_varint`], and their count.
-#[inline(always)]
-fn varint_u64(mut v: u64) -> ([u8; 10], usize) {
-    let mut buf = [0u8; 10];
-    let mut n = 0;
-    while v >= 0x80 {
-        buf[n] = (v as u8) | 0x80;
-        v >>= 7;
-        n += 1;
-    }
-    buf[n] = v as u8;
-    (buf, n + 1)
-}
-
-/// [`wire::put_varint`] of a value below 2^64, without its loop: the seven-bit groups are
-/// spread over the bytes of one word and written at once, then the bytes past the varint's
-/// end cut off (a copy of fixed size is a few moves, one of `n` bytes a call to memcpy).
-#[inline(always)]
-fn put_varint_u64(out: &mut Vec<u8>, v: u64) {
-    if v >= 1 << 56 {
-        return wire::put_varint(out, u128::from(v));
-    }
-    let n = (64 - (v | 1).leading_zeros() as usize).div_ceil(7);
-    let mut spread = 0u64;
-    for i in 0..8 {
-        spread |= ((v >> (7 * i)) & 0x7f) << (8 * i);
-    }
-    // The continuation bit on every byte but the last.
-    let more = 0x8080_8080_8080_8080u64 & ((1u64 << (8 * (n - 1))) - 1);
-    let len = out.len();
-    out.extend_from_slice(&(spread | more).to_le_bytes());
-    out.truncate(len + n);
 }
 
 impl PartialEq for MrrHistory {
@@ -1176,32 +1143,6 @@ mod tests {
     /// histories (customers missing from the dense range, whole blocks of them, one
     /// customer, months over the grid's whole width or grown leftwards, zero rows far
     /// outside the grid's months, huge amounts, keys the grid cannot hold beside it).
-    #[test]
-    fn varints_as_the_wire_writes_them() {
-        let mut rng = crate::kpi::testing::Rng(3);
-        let mut values = vec![
-            0,
-            1,
-            127,
-            128,
-            16_383,
-            16_384,
-            u64::MAX,
-            (1 << 56) - 1,
-            1 << 56,
-        ];
-        values.extend((0..64).flat_map(|b| [(1u64 << b) - 1, 1 << b, (1 << b) + 1]));
-        values.extend((0..10_000).map(|_| rng.next() >> rng.below(64)));
-        for v in values {
-            let (mut a, mut b) = (vec![7u8], vec![7u8]);
-            put_varint_u64(&mut a, v);
-            wire::put_varint(&mut b, u128::from(v));
-            assert_eq!(a, b, "{v}");
-            let (buf, n) = varint_u64(v);
-            assert_eq!(&buf[..n], &b[1..], "{v}");
-        }
-    }
-
     #[test]
     fn grid_written_as_the_map() {
         let mut rng = crate::kpi::testing::Rng(41);
