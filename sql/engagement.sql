@@ -119,6 +119,68 @@ CREATE AGGREGATE rollup(activity_summary) (
 );
 
 ---------------------------------------------------------------------------------------------
+-- active_users(activity_summary): the distinct keys of every day of the summaries aggregated
+-- (a month from its stored days, every shard of a total), counted as the days' bitmaps are
+-- read: the merged summary is never built (src/kpi/engagement/union.rs). Its state type,
+-- active_users_state, is the union of the keys (dense bigint keys as a bitmap, any other keys
+-- listed); it is what parallel workers and Citus nodes exchange; text form
+-- {"type":"active_users_state","binary":"<hex>"}. No moving mode: a union has no inverse.
+---------------------------------------------------------------------------------------------
+CREATE TYPE active_users_state;
+CREATE FUNCTION active_users_state_in(cstring) RETURNS active_users_state
+    AS 'MODULE_PATHNAME', 'csm_active_users_state_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_out(active_users_state) RETURNS cstring
+    AS 'MODULE_PATHNAME', 'csm_active_users_state_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_recv(internal) RETURNS active_users_state
+    AS 'MODULE_PATHNAME', 'csm_active_users_state_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_send(active_users_state) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'csm_active_users_state_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE active_users_state (
+    INPUT = active_users_state_in,
+    OUTPUT = active_users_state_out,
+    RECEIVE = active_users_state_recv,
+    SEND = active_users_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+COMMENT ON TYPE active_users_state IS
+    'csmetrics: partial state of active_users(activity_summary)';
+-- BEGIN GENERATED equality(active_users_state): sql/templates/equality.sql via scripts/gen-sql.py
+CREATE FUNCTION active_users_state_eq(active_users_state, active_users_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_ne(active_users_state, active_users_state) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'csm_summary_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_hash(active_users_state) RETURNS integer
+    AS 'MODULE_PATHNAME', 'csm_summary_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION active_users_state_hash_extended(active_users_state, bigint) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_summary_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR @extschema@.= (
+    LEFTARG = active_users_state, RIGHTARG = active_users_state, FUNCTION = @extschema@.active_users_state_eq,
+    COMMUTATOR = OPERATOR(@extschema@.=), NEGATOR = OPERATOR(@extschema@.<>),
+    RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES
+);
+CREATE OPERATOR @extschema@.<> (
+    LEFTARG = active_users_state, RIGHTARG = active_users_state, FUNCTION = @extschema@.active_users_state_ne,
+    COMMUTATOR = OPERATOR(@extschema@.<>), NEGATOR = OPERATOR(@extschema@.=),
+    RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
+);
+CREATE OPERATOR CLASS @extschema@.active_users_state_ops DEFAULT FOR TYPE active_users_state USING hash AS
+    OPERATOR 1 @extschema@.= (active_users_state, active_users_state),
+    FUNCTION 1 @extschema@.active_users_state_hash(active_users_state),
+    FUNCTION 2 @extschema@.active_users_state_hash_extended(active_users_state, bigint);
+-- END GENERATED equality(active_users_state)
+CREATE FUNCTION active_users_accum(active_users_state, activity_summary) RETURNS active_users_state
+    AS 'MODULE_PATHNAME', 'csm_active_users_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_users_combine(active_users_state, active_users_state) RETURNS active_users_state
+    AS 'MODULE_PATHNAME', 'csm_active_users_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION active_users_final(active_users_state) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'csm_active_users_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE active_users(activity activity_summary) (
+    SFUNC = active_users_accum, STYPE = active_users_state, SSPACE = 65536,
+    COMBINEFUNC = active_users_combine, FINALFUNC = active_users_final, PARALLEL = SAFE
+);
+
+---------------------------------------------------------------------------------------------
 -- Accessors (exact counts)
 ---------------------------------------------------------------------------------------------
 CREATE FUNCTION dau(activity activity_summary, day date) RETURNS bigint

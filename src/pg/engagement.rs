@@ -21,6 +21,7 @@ use super::fmgr::{arg, arg_is_null, pg_function, OrRaise};
 use super::summary::{state_datum, state_type};
 use crate::kpi::engagement::format::DaysView;
 use crate::kpi::engagement::report;
+use crate::kpi::engagement::union::ActiveUsers;
 use crate::kpi::engagement::{sortable, Activity, KeyKind};
 
 state_type!(Activity {
@@ -149,6 +150,22 @@ pg_function!(fn csm_activity_active_users(args) safe {
     let n = report::active_users(&view(args, 0), args.date(1), args.date(2));
     args.return_i64(n.or_raise())
 });
+// Transition of `active_users(activity_summary)`: a NULL summary skips the row.
+pg_function!(fn csm_active_users_accum(args) safe {
+    if args.is_null(1) {
+        return args.unchanged();
+    }
+    let summary = view(args, 1);
+    args.update_summary(0, |state: &mut ActiveUsers| state.add(&summary).or_raise())
+});
+
+state_type!(ActiveUsers {
+    state_io("active_users_state"): csm_active_users_state_in, csm_active_users_state_out,
+        csm_active_users_state_recv, csm_active_users_state_send;
+    combine: csm_active_users_combine;
+    final_i64(|s: &ActiveUsers| Ok(s.count() as i64)): csm_active_users_final;
+});
+
 pg_function!(fn csm_activity_stickiness_month(args) safe {
     let s = report::stickiness_month(&view(args, 0), args.date(1)).or_raise();
     args.return_f64(s)

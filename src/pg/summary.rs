@@ -261,6 +261,26 @@ pub unsafe fn final_f64<T: Summary>(
     }
 }
 
+/// Final function of an aggregate that returns a count: `f` of the state (its representation
+/// settled, [`Summary::settle`]), NULL for a group that counted nothing (a NULL state).
+///
+/// # Safety
+/// `fcinfo` is the live call of a final function whose argument 0 is a state of `T` or
+/// NULL.
+#[inline]
+pub unsafe fn final_i64<T: Summary>(
+    fcinfo: FunctionCallInfo,
+    f: impl FnOnce(&T) -> KpiResult<i64>,
+) -> Datum {
+    unsafe {
+        if arg_is_null(fcinfo, 0) {
+            return return_null(fcinfo);
+        }
+        let state = super::expanded::settled_ref::<T>(arg(fcinfo, 0));
+        super::fmgr::return_i64(f(&state).or_raise())
+    }
+}
+
 /// Declares the fmgr functions of one variable-size aggregate state type, once per type: the
 /// one way every such family wires its state. The SQL state type is a real type (so Citus can
 /// push the aggregate down and no serial/deserial functions are needed); each entry declares
@@ -273,7 +293,8 @@ pub unsafe fn final_f64<T: Summary>(
 /// - `combine: f;` the combine function;
 /// - `finalize: f;` the final function returning the summary ([`finalize`]);
 /// - `rollup: f;` the transition of `rollup(summary)`;
-/// - `final_f64(|state| ...): f;` a final function returning a number or NULL ([`final_f64`]).
+/// - `final_f64(|state| ...): f;` a final function returning a number or NULL ([`final_f64`]);
+/// - `final_i64(|state| ...): f;` a final function returning a count ([`final_i64`]).
 ///
 /// Transitions stay with each family: they are where the families differ.
 macro_rules! state_type {
@@ -303,6 +324,9 @@ macro_rules! state_type {
     };
     (@final_f64 ($ty:ty) ($f:expr) $name:ident) => {
         $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::final_f64::<$ty>, $f);
+    };
+    (@final_i64 ($ty:ty) ($f:expr) $name:ident) => {
+        $crate::pg::fmgr::pg_function!(fn $name = $crate::pg::summary::final_i64::<$ty>, $f);
     };
 }
 pub(crate) use state_type;

@@ -107,6 +107,9 @@ QUERIES = {
         "activity_agg(user_id::text, occurred_at, 'Europe/Paris')::text FROM {events}",
     "rollup(activity_summary)": "SELECT rollup(s)::text FROM (SELECT user_id, "
         "activity_agg(user_id::bigint, occurred_at) AS s FROM {events} GROUP BY user_id) AS t",
+    "active_users(activity_summary)": "SELECT active_users(s), active_users(t) FROM (SELECT user_id, "
+        "activity_agg(user_id::bigint, occurred_at) AS s, activity_agg(user_id::text, occurred_at, 'UTC') AS t "
+        "FROM {events} GROUP BY user_id) AS x",
     # Reports over the summaries, computed from rows of every shard.
     "score_distribution": "SELECT * FROM score_distribution(" + NPS + ")",
     "score_count": "SELECT score_count(" + NPS + ", 10)",
@@ -136,7 +139,8 @@ NOT_PUSHED_DOWN: set = set()
 PUSHED_DOWN = {
     "activity_agg", "mrr_agg", "license_agg", "time_to_value", "time_to_value_agg",
     "rollup(activity_summary)", "rollup(license_summary)", "rollup(mrr_history)",
-    "rollup(ttv_summary)", "repeat_purchase_rate", "nrr", "grr", "health_score",
+    "rollup(ttv_summary)", "active_users(activity_summary)", "repeat_purchase_rate", "nrr", "grr",
+    "health_score",
     "active_ratio(bigint,boolean)", "active_ratio(text,boolean)", "active_ratio(uuid,boolean)",
 } | {
     f"{name}({key},{','.join([t] * 4)}{extra})"

@@ -70,6 +70,13 @@ VALUES["mrr_history"].append(
 VALUES["mrr_state"] = [f"({SAMPLES['mrr_state']})", "NULL",
                        "'{\"type\":\"mrr_state\",\"binary\":"
                        "\"81010100005eec00005eec010000000000000001010027\"}'"]
+# The union of active_users(): an empty one (no key type yet), the largest dense key, and
+# the extreme bigint keys (listed).
+VALUES["active_users_state"] = [
+    f"({SAMPLES['active_users_state']})", "NULL",
+    "'{\"type\":\"active_users_state\",\"binary\":\"01003a30000000000000\"}'",
+    "'{\"type\":\"active_users_state\",\"binary\":\"01043a30000001000000ff00000010000000ffff\"}'",
+    "'{\"type\":\"active_users_state\",\"binary\":\"0101000000000000000200ffffffffffffffffff01\"}'"]
 VALUES["survey_summary"].append(
     "'{\"version\":1,\"counts\":[9223372036854775807,0,0,0,0,0,0,0,0,0,0]}'")
 

@@ -30,8 +30,10 @@ SAMPLES = {
     "mrr_state": "SELECT ('{\"type\":\"mrr_state\",\"binary\":\"' || encode(mrr_history_send("
                  "mrr_agg(c, m, v)), 'hex') || '\"}')::mrr_state FROM (VALUES (1, date '2025-01-01', 10.50), "
                  "(1, '2025-03-01', 12), (2, '2025-02-01', 99.99)) AS t(c, m, v)",
-    # The states of active_ratio, repeat_purchase_rate, per-customer churn, nrr/grr and
-    # health_score, as partial aggregates over a few rows print them.
+    # The states of active_users, active_ratio, repeat_purchase_rate, per-customer churn,
+    # nrr/grr and health_score, as partial aggregates over a few rows print them.
+    "active_users_state": "SELECT '{\"type\":\"active_users_state\",\"binary\":\""
+        "01043a300000020000000000010001000000180000001c000000010002007011" "\"}'::active_users_state",
     "active_ratio_state_int8": "SELECT '{\"type\":\"active_ratio_state_int8\",\"binary\":\""
         "0100000003000000000000000101000000000000000200000000000001117001" "\"}'::active_ratio_state_int8",
     "active_ratio_state_uuid": "SELECT '{\"type\":\"active_ratio_state_uuid\",\"binary\":\""

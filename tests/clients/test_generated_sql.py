@@ -116,7 +116,8 @@ def test_every_stored_type_has_equality_from_the_template():
     types = re.findall(r"^-- BEGIN GENERATED equality\((\w+)\)", text, re.M)
     assert sorted(types) == sorted(["survey_summary", "share_state", "churn_state", "ttv_summary",
                                     "license_summary", "mrr_history", "mrr_state",
-                                    "activity_summary", "nrr_state", "health_score_state"]
+                                    "activity_summary", "active_users_state", "nrr_state",
+                                    "health_score_state"]
                   + [f"{state}_{key}" for state in ["active_ratio_state", "repeat_purchase_state",
                                                     "customer_churn_state"]
                      for key in ["int8", "uuid", "text"]])

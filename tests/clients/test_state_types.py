@@ -3,7 +3,8 @@
 A partial state read in binary (the type's send function) and written st_back with binary COPY
 (its receive function) is the same value, and merging such states gives what the aggregate
 gives from the rows, for the signed MRR state (credits not yet netted), activity_summary and
-the states of active_ratio, repeat_purchase_rate, per-customer churn, nrr/grr and health_score.
+the states of active_users, active_ratio, repeat_purchase_rate, per-customer churn, nrr/grr and
+health_score.
 """
 from conftest import conninfo  # noqa: F401  (the fixtures come from conftest)
 
@@ -22,6 +23,12 @@ CREATE TABLE st_events AS
 SELECT i % 4 AS shard, i % 97 AS usr,
        timestamptz '2025-01-01 00:00+00' + (i * 104729 % 5000) * interval '1 hour' AS at
 FROM generate_series(1, 4000) AS i;
+CREATE AGGREGATE st_users(activity_summary) (SFUNC = active_users_accum, STYPE = active_users_state);
+CREATE AGGREGATE st_users_merge(active_users_state) (SFUNC = active_users_combine,
+    STYPE = active_users_state, FINALFUNC = active_users_final);
+CREATE TABLE st_days AS
+SELECT shard, (at AT TIME ZONE 'UTC')::date AS day, activity_agg(usr::text, at, 'UTC') AS s
+FROM st_events GROUP BY 1, 2;
 CREATE TABLE st_rows AS
 SELECT i % 6 AS shard, i % 71 AS c, md5((i % 71)::text)::uuid AS cu, 'c' || (i % 71) AS ct,
        (i % 71 % 4 = 0 AND i % 3 = 0) AS active, 'o' || (i % 97) AS o,
@@ -62,6 +69,9 @@ def test_state_binary_round_trip_and_merge(conn):
         ("SELECT activity_partial(usr, at) FROM st_events GROUP BY shard",
          "SELECT rollup(s)::text FROM st_back", "activity_summary",
          "SELECT activity_agg(usr, at)::text FROM st_events"),
+        ("SELECT st_users(s) FROM st_days GROUP BY shard",
+         "SELECT st_users_merge(s) FROM st_back", "active_users_state",
+         "SELECT active_users(s) FROM st_days"),
         ("SELECT st_active(cu, active) FROM st_rows GROUP BY shard",
          "SELECT st_active_merge(s) FROM st_back", "active_ratio_state_uuid",
          "SELECT active_ratio(cu, active) FROM st_rows"),

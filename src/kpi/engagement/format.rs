@@ -238,7 +238,7 @@ impl<'a> DaysView<'a> {
     }
 }
 
-fn read_keys(mut bytes: &[u8], n: u64) -> Result<Vec<u64>, String> {
+pub(super) fn read_keys(mut bytes: &[u8], n: u64) -> Result<Vec<u64>, String> {
     let mut keys = Vec::with_capacity(n as usize);
     let mut prev: Option<u64> = None;
     for i in 0..n {

@@ -37,6 +37,7 @@ pub mod portable;
 pub mod range;
 pub mod report;
 pub mod status;
+pub mod union;
 
 use std::collections::{btree_map, BTreeMap, HashMap};
 use std::hash::BuildHasherDefault;
