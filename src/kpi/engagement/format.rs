@@ -239,7 +239,17 @@ impl<'a> DaysView<'a> {
 }
 
 pub(super) fn read_keys(mut bytes: &[u8], n: u64) -> Result<Vec<u64>, String> {
-    let mut keys = Vec::with_capacity(n as usize);
+    // A key takes at least one byte: a count the bytes cannot hold is refused before room
+    // is made for it, so a short value cannot ask for gigabytes.
+    if n > bytes.len() as u64 {
+        return Err(format!(
+            "The key list claims {n} keys, more than its {} remaining bytes can hold.",
+            bytes.len()
+        ));
+    }
+    let mut keys = Vec::new();
+    keys.try_reserve_exact(n as usize)
+        .map_err(|_| format!("The dictionary of {n} keys does not fit in memory."))?;
     let mut prev: Option<u64> = None;
     for i in 0..n {
         let mut value: u64 = 0;

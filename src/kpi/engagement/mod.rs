@@ -508,7 +508,7 @@ fn mixed_kinds(a: KeyKind, b: KeyKind) -> Box<KpiError> {
         ),
         "A summary built from bigint keys counts different identities than one built from text \
          or uuid keys (stored as 64-bit hashes).",
-        "Build every summary of a rollup from the same key column type.",
+        "Build every summary that is merged or counted together from the same key column type.",
     )
 }
 

@@ -280,12 +280,15 @@ impl Summary for ActiveUsers {
             settled.settle();
             value = &settled;
         }
+        if value.is_empty() {
+            // One form for the empty set, whatever kind it met: no key type, no keys.
+            out.push(KeyKind::Unknown as u8);
+            let _ = RoaringBitmap::new().serialize_into(&mut *out);
+            return;
+        }
         match &value.keys {
             Keys::Dense(blocks) => {
-                out.push(match self.kind {
-                    KeyKind::Unknown => KeyKind::Unknown as u8,
-                    _ => DENSE_KIND,
-                });
+                out.push(DENSE_KIND);
                 // Writing into a vector cannot fail.
                 let _ = blocks.to_bitmap().serialize_into(&mut *out);
             }
@@ -318,6 +321,9 @@ impl Summary for ActiveUsers {
             if kind == KeyKind::Unknown as u8 && shape.len > 0 {
                 return Err("The set has keys but no key type.".to_string());
             }
+            if kind == DENSE_KIND && shape.len == 0 {
+                return Err("An empty set is stored with no key type.".to_string());
+            }
             let mut blocks = Blocks::default();
             blocks.add_day(portable::containers(bitmap));
             let kind = match kind {
@@ -331,6 +337,9 @@ impl Summary for ActiveUsers {
         }
         let kind = KeyKind::from_u8(kind).ok_or_else(|| format!("Key type {kind} is unknown."))?;
         let n = r.u64()?;
+        if n == 0 {
+            return Err("An empty set is stored with no key type.".to_string());
+        }
         let keys = read_keys(r.rest(), n)?;
         let value = ActiveUsers {
             kind,
@@ -454,5 +463,37 @@ mod tests {
         let bytes = text.to_binary();
         assert!(ActiveUsers::from_binary(&bytes[..bytes.len() - 1]).is_err());
         assert_eq!(ActiveUsers::from_binary(&bytes).unwrap().count(), 2);
+        // A count of keys the bytes cannot hold is refused before any room is made for it.
+        for n in [2u64, 1 << 32, 1 << 60, u64::MAX] {
+            let mut bytes = vec![ActiveUsers::VERSION, KeyKind::Text as u8];
+            bytes.extend(n.to_be_bytes());
+            bytes.push(5);
+            let err = ActiveUsers::from_binary(&bytes).unwrap_err();
+            assert!(err.detail.contains(&format!("claims {n} keys")), "{err:?}");
+        }
+        // The empty set has one form: no key type and an empty bitmap.
+        let empty = ActiveUsers::default().to_binary();
+        assert_eq!(ActiveUsers::from_binary(&empty).unwrap().count(), 0);
+        let mut typed = empty.clone();
+        typed[1] = DENSE_KIND;
+        assert!(ActiveUsers::from_binary(&typed).is_err());
+        let listed = [
+            ActiveUsers::VERSION,
+            KeyKind::Uuid as u8,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        ];
+        assert!(ActiveUsers::from_binary(&listed).is_err());
+        let met = ActiveUsers {
+            kind: KeyKind::Text,
+            ..ActiveUsers::default()
+        };
+        assert_eq!(met.to_binary(), empty);
     }
 }

@@ -80,14 +80,6 @@ SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT grp, active_ratio(customer, active) FROM rnd_users GROUP BY grp;
 EXPLAIN (COSTS OFF) SELECT active_ratio(customer, active) FROM rnd_users;
-CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT active_ratio(''c'' || customer, active) FROM rnd_users', 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT * FROM active_extension();
 SELECT count(*) AS compared, count(*) FILTER (WHERE s.value IS DISTINCT FROM p.value) AS mismatches

@@ -149,14 +149,6 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01') FROM rnd_customers;
-CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max($q$SELECT customer_churn_rate(started, ended, date '2025-01-01', date '2025-02-01') FROM rnd_customers$q$,
                 'Workers Launched') > 0 AS ran_in_parallel;
 -- Three months, each an ungrouped parallel aggregate, against the serial results.

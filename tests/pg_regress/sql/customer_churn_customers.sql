@@ -275,14 +275,6 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT customer_churn_rate('c' || cust, started, ended, date '2025-01-01', date '2025-02-01') FROM rnd_days;
-CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT customer_churn_rate(''c'' || cust, started, ended, date ''2025-01-01'', date ''2025-02-01'') FROM rnd_days', 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE parallel_days AS SELECT * FROM churn_ext_days();
 SELECT * FROM mismatches('parallel_days', 'plain_days_kv');

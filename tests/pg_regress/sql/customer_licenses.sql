@@ -136,14 +136,6 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT grp, license_agg(valid, seats) FROM rnd_licenses GROUP BY grp;
-CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT license_agg(valid, seats) FROM rnd_licenses', 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT grp, license_agg(valid, seats) AS s FROM rnd_licenses GROUP BY grp;
 CREATE TEMP TABLE parallel_all AS SELECT license_agg(valid, seats) AS s FROM rnd_licenses;

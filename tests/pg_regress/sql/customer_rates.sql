@@ -116,14 +116,6 @@ SET enable_hashagg = off;
 EXPLAIN (COSTS OFF)
 SELECT grp, fcr_rate(fcr), fcr_rate(fcr, resolved), activation_rate(s, s + lag, w), active_ratio(resolved)
 FROM rnd_tickets GROUP BY grp;
-CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT grp, fcr_rate(fcr), activation_rate(s, s + lag, w) FROM rnd_tickets GROUP BY grp',
                 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT * FROM rates_extension();

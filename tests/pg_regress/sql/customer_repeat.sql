@@ -61,14 +61,6 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT grp, repeat_purchase_rate(customer, order_id) FROM rnd_lines GROUP BY grp;
-CREATE OR REPLACE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT repeat_purchase_rate(''c'' || customer, ''o'' || order_id) FROM rnd_lines', 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT * FROM repeat_extension();
 SELECT count(*) AS compared, count(*) FILTER (WHERE s.value IS DISTINCT FROM p.value) AS mismatches

@@ -126,18 +126,10 @@ FROM sums, (VALUES ('day', 40), ('week', 6), ('week_sunday', 6), ('month', 3)) A
 GROUP BY g.grain ORDER BY g.grain;
 
 -- Serial = forced parallel.
-CREATE FUNCTION eng_plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2; SET enable_hashagg = off;
 EXPLAIN (COSTS OFF) SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z;
-SELECT eng_plan_max('SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z', 'Workers Launched') > 0 AS ran_in_parallel;
+SELECT plan_max('SELECT z, activity_agg(u, t, z) FROM rnd GROUP BY z', 'Workers Launched') > 0 AS ran_in_parallel;
 SELECT count(*) AS compared, count(*) FILTER (WHERE p.s IS DISTINCT FROM sums.s) AS mismatches
 FROM (SELECT z, activity_agg(u, t, z) AS s FROM rnd GROUP BY z) AS p FULL JOIN sums USING (z);
 SELECT activity_agg(u, t) = (SELECT s FROM sums WHERE z = 'UTC') AS ungrouped_parallel_equals_serial

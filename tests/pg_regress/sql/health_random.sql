@@ -52,15 +52,7 @@ SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
 EXPLAIN (COSTS OFF)
 SELECT account, health_score(signal, amount, (SELECT weights FROM hr_model)) FROM hr_signals GROUP BY account;
-CREATE FUNCTION health_plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
-SELECT health_plan_max('SELECT account, health_score(signal, amount, (SELECT weights FROM hr_model)) FROM hr_signals GROUP BY account',
+SELECT plan_max('SELECT account, health_score(signal, amount, (SELECT weights FROM hr_model)) FROM hr_signals GROUP BY account',
                 'Workers Launched') > 0 AS ran_in_parallel;
 CREATE TEMP TABLE agg_parallel AS
 SELECT account, health_score(signal, amount, (SELECT weights FROM hr_model)) AS score,
@@ -72,7 +64,7 @@ SELECT count(*) AS accounts,
 FROM agg_serial s FULL JOIN agg_parallel p USING (account);
 -- Ungrouped, in parallel, weights as a constant: every row in one group.
 EXPLAIN (COSTS OFF) SELECT health_score(signal, decimal_amount, '{"logins": 1.5, "tickets": -4, "seats_used": 2, "nps_promoter": 10, "nps_detractor": -10.25}') FROM hr_signals;
-SELECT health_plan_max('SELECT health_score(signal, decimal_amount, ''{"logins": 1.5, "tickets": -4, "seats_used": 2, "nps_promoter": 10, "nps_detractor": -10.25}'') FROM hr_signals',
+SELECT plan_max('SELECT health_score(signal, decimal_amount, ''{"logins": 1.5, "tickets": -4, "seats_used": 2, "nps_promoter": 10, "nps_detractor": -10.25}'') FROM hr_signals',
                 'Workers Launched') > 0 AS ran_in_parallel;
 SELECT health_score(signal, decimal_amount, '{"logins": 1.5, "tickets": -4, "seats_used": 2, "nps_promoter": 10, "nps_detractor": -10.25}') AS parallel_total
 INTO TEMP parallel_total FROM hr_signals;

@@ -124,15 +124,7 @@ JOIN (SELECT f.m AS f, t.m AS t,
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT mrr_agg(customer_id, month, mrr) FROM rnd_mrr;
-CREATE FUNCTION rev_workers(query text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>'Workers Launched')::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? 'Workers Launched');
-END $$;
-SELECT rev_workers('SELECT mrr_agg(customer_id, month, mrr) FROM rnd_mrr') > 0 AS ran_in_parallel;
+SELECT plan_max('SELECT mrr_agg(customer_id, month, mrr) FROM rnd_mrr', 'Workers Launched') > 0 AS ran_in_parallel;
 SELECT mrr_agg(customer_id, month, mrr) = (SELECT h FROM serial_h) AS parallel_equals_serial FROM rnd_mrr;
 SELECT mrr_agg(customer_id::text, month, mrr) = (SELECT mrr_agg(customer_id::text, month, mrr) FROM rnd_mrr) AS text_keys_too
 FROM rnd_mrr;

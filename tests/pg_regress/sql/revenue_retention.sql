@@ -12,14 +12,6 @@ FROM (SELECT g, round((random() * 10000)::numeric, 2) AS s FROM generate_series(
 ALTER TABLE rnd_mov SET (parallel_workers = 2);
 ANALYZE rnd_mov;
 
-CREATE FUNCTION rev_plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 
 -- The independent formulation: plain sums over rows with a start, NULL movements as 0.
 CREATE TEMP VIEW plain AS
@@ -40,7 +32,7 @@ FROM serial x FULL JOIN plain p USING (seg);
 SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT nrr(s, e, c, k) FROM rnd_mov;
-SELECT rev_plan_max('SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg',
+SELECT plan_max('SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg',
                     'Workers Launched') > 0 AS ran_in_parallel;
 SELECT count(*) AS compared, count(*) FILTER (WHERE x.nrr <> y.nrr OR x.grr <> y.grr) AS mismatches
 FROM serial x FULL JOIN (SELECT seg, nrr(s, e, c, k), grr(s, c, k) FROM rnd_mov GROUP BY seg) AS y

@@ -60,14 +60,6 @@ SELECT grp, nps(score), survey_agg(score), csat(1 + score % 5), csat(1 + score %
        ces(1 + score % 7), ces(1 + score % 5, 5)
 FROM rnd_answers GROUP BY grp;
 -- The largest value of an EXPLAIN ANALYZE property over the plan's nodes.
-CREATE FUNCTION plan_max(query text, property text) RETURNS int LANGUAGE plpgsql AS $$
-DECLARE plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
-    RETURN (SELECT max((node->>property)::int)
-            FROM jsonb_path_query(plan::jsonb, 'strict $.**') AS node
-            WHERE jsonb_typeof(node) = 'object' AND node ? property);
-END $$;
 SELECT plan_max('SELECT grp, nps(score) FROM rnd_answers GROUP BY grp', 'Workers Launched') > 0
        AS ran_in_parallel;
 CREATE TEMP TABLE parallel AS SELECT * FROM kpis_extension();
